@@ -1,0 +1,41 @@
+-- One row per question of each counted evaluation (highest revision), N/A included.
+with answers as (
+    select * from {{ ref('int_answers_scored') }}
+),
+
+evaluations as (
+    select * from {{ ref('fct_evaluations') }}
+),
+
+final as (
+    select
+        answers.evaluation_id,
+        answers.revision,
+        answers.form_id,
+        answers.form_version,
+        answers.section_id,
+        answers.question_id,
+        answers.question_type,
+        answers.critical_level,
+        answers.answer,
+        answers.is_na,
+        answers.question_score,
+        answers.is_failed,
+        answers.is_critical_miss,
+        answers.answer_comment,
+        evaluations.evaluation_type,
+        evaluations.is_agent_scored,
+        evaluations.agent_id,
+        evaluations.team_id,
+        evaluations.site,
+        evaluations.channel,
+        evaluations.evaluator_id,
+        evaluations.evaluation_date,
+        evaluations.week_start,
+    from answers
+    inner join evaluations
+        on answers.evaluation_id = evaluations.evaluation_id
+        and answers.revision = evaluations.revision
+)
+
+select * from final

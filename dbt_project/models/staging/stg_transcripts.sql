@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ source('raw', 'transcripts') }}
+),
+
+latest as (
+    select * from source
+    {{ latest_row(['interaction_id', 'turn_index']) }}
+),
+
+renamed as (
+    select
+        interaction_id,
+        turn_index,
+        speaker,
+        begin_offset_ms,
+        end_offset_ms,
+        text as turn_text,
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,77 @@
+"""Landing → raw: contract checks, file ledger, quarantine. Plain functions, no Dagster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.contract import (
+    TABULAR_EXPORTS,
+    TABULAR_FILE_SUFFIXES,
+    YAML_EXPORTS,
+    YAML_FILE_SUFFIXES,
+)
+from orchestration.ingest import ledger
+from orchestration.ingest.tabular import load_file
+from orchestration.ingest.warehouse_tables import ensure_raw_schema
+from orchestration.ingest.yaml_exports import load_yaml_file
+
+# Exports in an order where every reference check finds what it refers to.
+INGEST_ORDER = (
+    "forms",
+    "quality_targets",
+    "agents",
+    "interactions",
+    "transcripts",
+    "evaluations",
+    "evaluation_answers",
+    "csat_surveys",
+    "coaching_sessions",
+    "process_changes",
+)
+
+
+@dataclass
+class ExportReport:
+    export: str
+    files: list[ledger.FileOutcome] = field(default_factory=list)
+
+    @property
+    def new_files(self) -> list[ledger.FileOutcome]:
+        return [outcome for outcome in self.files if not outcome.skipped_as_known]
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(outcome, attribute) for outcome in self.new_files)
+
+
+def ingest_export(
+    connection: duckdb.DuckDBPyConnection,
+    export: str,
+    landing_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> ExportReport:
+    """Ingest every new file of one export; files already in the ledger change nothing."""
+    ensure_raw_schema(connection)
+    connection.execute("set TimeZone = 'UTC'")
+    if export in YAML_EXPORTS:
+        suffixes, loader = YAML_FILE_SUFFIXES, load_yaml_file
+    elif export in TABULAR_EXPORTS:
+        suffixes, loader = TABULAR_FILE_SUFFIXES, load_file
+    else:
+        raise ValueError(f"unknown export {export!r}; expected one of {', '.join(INGEST_ORDER)}")
+    report = ExportReport(export)
+    for path in ledger.landed_files(landing_dir, export, suffixes):
+        outcome = loader(connection, export, path, landing_dir)
+        report.files.append(outcome)
+        if progress:
+            if outcome.skipped_as_known:
+                progress(f"{outcome.source_file}: already ingested, skipped")
+            else:
+                progress(
+                    f"{outcome.source_file}: {outcome.rows_in} rows in, {outcome.rows_loaded}"
+                    f" loaded, {outcome.rows_quarantined} quarantined"
+                )
+    return report

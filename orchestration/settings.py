@@ -11,6 +11,7 @@ dbt's profiles.yml reads QM_BUILD_WAREHOUSE too, so both tools write the same fi
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,14 @@ def validation_dir() -> Path:
 
 
 def export_environment() -> None:
-    """Pin the resolved paths in the environment for dbt and child processes."""
+    """Pin the resolved paths in the environment for dbt and child processes.
+
+    The interpreter's bin folder goes first on PATH so dagster-dbt finds the `dbt` installed
+    beside it even when the virtualenv is not activated.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     os.environ["QM_BUILD_WAREHOUSE"] = str(build_warehouse())
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

@@ -1,0 +1,151 @@
+"""Landing → raw: one asset per export, each with its Great Expectations suite as a check."""
+
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.contract import TABULAR_EXPORTS
+from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
+from orchestration.resources import WarehouseResource
+from orchestration.validation import suite_path, validate_table
+
+# Tables an export writes besides its own (a form file fills forms and form_questions).
+EXTRA_TABLES = {"forms": ("form_questions",)}
+UPSTREAM_EXPORTS = {
+    "transcripts": ("interactions",),
+    "evaluations": ("forms",),
+    "evaluation_answers": ("evaluations", "forms"),
+}
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table])
+
+
+def raw_suite(export: str) -> str | None:
+    name = f"raw_{export}"
+    return name if suite_path(name).exists() else None
+
+
+def _reasons_markdown(connection, export: str, sequences: list[int]) -> str:
+    if not sequences:
+        return "No new files."
+    rows = connection.execute(
+        "select reason, count(*) from raw.quarantine where export = ? and load_sequence in"
+        f" ({', '.join('?' * len(sequences))}) group by reason order by 2 desc",
+        [export, *sequences],
+    ).fetchall()
+    if not rows:
+        return "No rows quarantined."
+    return "| reason | rows |\n|---|---|\n" + "\n".join(f"| {r} | {n} |" for r, n in rows)
+
+
+def _materializations(
+    connection, export: str, report: ExportReport
+) -> Iterator[dg.MaterializeResult]:
+    sequences = [
+        row[0]
+        for row in connection.execute(
+            "select load_sequence from raw.file_ledger where file_hash in"
+            f" ({', '.join('?' * len(report.new_files)) or 'null'})",
+            [outcome.file_hash for outcome in report.new_files],
+        ).fetchall()
+    ]
+    table_rows = connection.execute(f"select count(*) from raw.{export}").fetchall()[0][0]
+    yield dg.MaterializeResult(
+        asset_key=raw_key(export),
+        metadata={
+            "new_files": len(report.new_files),
+            "files_already_ingested": len(report.files) - len(report.new_files),
+            "rows_in": report.total("rows_in"),
+            "rows_loaded": report.total("rows_loaded"),
+            "rows_quarantined": report.total("rows_quarantined"),
+            "table_rows": table_rows,
+            "quarantine_reasons": dg.MetadataValue.md(
+                _reasons_markdown(connection, export, sequences)
+            ),
+        },
+    )
+    for table in EXTRA_TABLES.get(export, ()):
+        count = connection.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
+        yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"table_rows": count})
+
+
+def _reconciliation_check(connection, export: str) -> dg.AssetCheckResult:
+    """Rows in = rows loaded + rows quarantined, over every file of the export ever landed."""
+    rows_in, loaded, quarantined = connection.execute(
+        "select coalesce(sum(rows_in), 0), coalesce(sum(rows_loaded), 0),"
+        " coalesce(sum(rows_quarantined), 0) from raw.file_ledger where export = ?",
+        [export],
+    ).fetchall()[0]
+    table_rows = (
+        connection.execute(f"select count(*) from raw.{export}").fetchall()[0][0]
+        if export in TABULAR_EXPORTS
+        else loaded
+    )
+    return dg.AssetCheckResult(
+        asset_key=raw_key(export),
+        check_name="rows_reconcile",
+        passed=bool(rows_in == loaded + quarantined and table_rows == loaded),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"rows_in": rows_in, "rows_loaded": loaded, "rows_quarantined": quarantined},
+    )
+
+
+def build_ingest_asset(export: str) -> dg.AssetsDefinition:
+    suite = raw_suite(export)
+    check_specs = [
+        dg.AssetCheckSpec(
+            "rows_reconcile",
+            asset=raw_key(export),
+            blocking=True,
+            description="Rows in = rows loaded + rows quarantined, for every file landed.",
+        )
+    ]
+    if suite:
+        check_specs.append(
+            dg.AssetCheckSpec(
+                f"ge_{suite}", asset=raw_key(export), blocking=True, description=f"GE suite {suite}"
+            )
+        )
+    specs = [
+        dg.AssetSpec(
+            raw_key(table),
+            group_name="ingest",
+            description=f"Raw `{table}` rows that passed the landing contract, with lineage.",
+            deps=[raw_key(upstream) for upstream in UPSTREAM_EXPORTS.get(export, ())],
+            kinds={"duckdb", "python"},
+        )
+        for table in (export, *EXTRA_TABLES.get(export, ()))
+    ]
+
+    @dg.multi_asset(name=f"ingest_{export}", specs=specs, check_specs=check_specs)
+    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        with warehouse.connect() as connection:
+            report = ingest_export(
+                connection, export, Path(warehouse.landing_dir), progress=context.log.info
+            )
+            yield from _materializations(connection, export, report)
+            yield _reconciliation_check(connection, export)
+            if suite:
+                outcome = validate_table(
+                    connection, suite, Path(warehouse.validation_dir), context.run_id
+                )
+                yield dg.AssetCheckResult(
+                    asset_key=raw_key(export),
+                    check_name=f"ge_{suite}",
+                    passed=outcome.success,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={
+                        "evaluated_expectations": outcome.evaluated,
+                        "failures": dg.MetadataValue.json(outcome.failures),
+                        "rows_validated": outcome.rows_validated,
+                    },
+                )
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_asset(export) for export in INGEST_ORDER]

@@ -1,0 +1,33 @@
+"""Dagster definitions: only assembles assets, checks, jobs and resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.ingest import ingest_assets
+from orchestration.assets.publish import build_publish_asset
+from orchestration.assets.transform import dbt_project, warehouse_models
+from orchestration.assets.validation import mart_checks
+from orchestration.resources import WarehouseResource
+
+mart_keys = [key for key in warehouse_models.keys if key.path[0] == "marts"]
+published_warehouse = build_publish_asset(mart_keys)
+
+build_and_publish = dg.define_asset_job(
+    "build_and_publish",
+    selection=dg.AssetSelection.all(),
+    description="Ingest new exports, build every model, validate, and publish if all passed.",
+)
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, warehouse_models, published_warehouse],
+    asset_checks=mart_checks,
+    jobs=[build_and_publish],
+    resources={
+        "warehouse": WarehouseResource.from_settings(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+    # One DuckDB writer at a time: steps run one after another in one process.
+    executor=dg.in_process_executor,
+)

@@ -71,7 +71,8 @@ def parsed_value(column: Column) -> str:
             f"cast(timezone('UTC', try_cast({value} as timestamptz)) as date))"
         )
     if column.kind == "list":
-        return f"list_filter(list_transform(string_split({value}, ';'), x -> trim(x)), x -> x <> '')"
+        items = f"list_transform(string_split({value}, ';'), lambda item: trim(item))"
+        return f"list_filter({items}, lambda item: item <> '')"
     raise ValueError(f"unknown column kind {column.kind}")
 
 
@@ -82,7 +83,11 @@ def _column_checks(column: Column) -> list[tuple[str, str, str]]:
     checks: list[tuple[str, str, str]] = []
     if column.required:
         checks.append(
-            ("missing_required", f"{name} is null", literal(f"{column.name} is required but empty"))
+            (
+                "missing_required",
+                f"nullif(trim({quote(raw)}), '') is null",
+                literal(f"{column.name} is required but empty"),
+            )
         )
     if column.kind in PARSE_FAILURE_REASON:
         bad_integer = ""

@@ -1,0 +1,36 @@
+"""`qm docs`: the dbt docs site and the Great Expectations Data Docs, as static HTML."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+from orchestration import settings
+from orchestration.validation import data_docs_index
+
+
+def build_docs() -> Iterator[str]:
+    settings.export_environment()
+    build = settings.build_warehouse()
+    if not build.exists():
+        raise SystemExit(f"qm docs: {build} does not exist yet; run `qm run` first.")
+    target = settings.REPO_ROOT / "data" / "docs" / "dbt"
+    subprocess.run(
+        ["dbt", "docs", "generate", "--profiles-dir", ".", "--target-path", str(target)],
+        cwd=settings.DBT_PROJECT_DIR,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    yield f"dbt docs: {target / 'index.html'} (serve with `dbt docs serve` or any web server)"
+
+    import great_expectations as gx
+
+    docs_dir = settings.validation_dir()
+    context = gx.get_context(mode="file", project_root_dir=str(docs_dir))
+    context.build_data_docs()
+    index = data_docs_index(docs_dir)
+    published = settings.REPO_ROOT / "data" / "docs" / "great_expectations"
+    if index.exists():
+        shutil.copytree(index.parent, published, dirs_exist_ok=True)
+    yield f"Great Expectations Data Docs: {published / 'index.html'}"

@@ -1,0 +1,104 @@
+"""Shared fixtures: real pipeline runs (generate → qm run) built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Small enough for CI, large enough for every export, the team change and a special cause.
+SAMPLE_ARGS = ["--seed", "11", "--agents", "24", "--days", "42"]
+
+
+@dataclass
+class PipelineRun:
+    landing: Path
+    published: Path
+    build: Path
+    returncode: int
+    output: str
+
+
+def run_qm(*arguments: str, env_overrides: dict[str, str] | None = None, check: bool = True):
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", **(env_overrides or {})}
+    env.pop("QM_BUILD_WAREHOUSE", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *arguments],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check and completed.returncode != 0:
+        raise AssertionError(
+            f"qm {' '.join(arguments)} failed ({completed.returncode}):\n"
+            f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
+        )
+    return completed
+
+
+def run_pipeline(landing: Path, workdir: Path, check: bool = True) -> PipelineRun:
+    published = workdir / "warehouse" / "qm.duckdb"
+    completed = run_qm(
+        "run",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(published),
+        env_overrides={
+            "DAGSTER_HOME": str(workdir / "dagster_home"),
+            "QM_VALIDATION_DIR": str(workdir / "validation"),
+        },
+        check=check,
+    )
+    return PipelineRun(
+        landing=landing,
+        published=published,
+        build=published.with_name("qm.build.duckdb"),
+        returncode=completed.returncode,
+        output=completed.stdout + completed.stderr,
+    )
+
+
+@pytest.fixture(scope="session")
+def scoring_run(tmp_path_factory) -> PipelineRun:
+    """The hand-computed scoring fixture through the whole pipeline."""
+    workdir = tmp_path_factory.mktemp("scoring")
+    landing = workdir / "landing"
+    shutil.copytree(FIXTURES / "scoring_landing", landing)
+    return run_pipeline(landing, workdir)
+
+
+@pytest.fixture(scope="session")
+def generated_landing(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated") / "landing"
+    run_qm("generate", "--out", str(out), *SAMPLE_ARGS)
+    return out
+
+
+@pytest.fixture(scope="session")
+def generated_run(generated_landing, tmp_path_factory) -> PipelineRun:
+    return run_pipeline(generated_landing, tmp_path_factory.mktemp("generated_run"))
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(generated_run) -> Path:
+    """A published warehouse built by the real pipeline from generated sample data."""
+    return generated_run.published
+
+
+@pytest.fixture(scope="session")
+def faulty_run(tmp_path_factory) -> PipelineRun:
+    """Generated exports with injected contract violations, through the pipeline."""
+    workdir = tmp_path_factory.mktemp("faulty")
+    landing = workdir / "landing"
+    run_qm("generate", "--out", str(landing), *SAMPLE_ARGS, "--faults", "0.02")
+    return run_pipeline(landing, workdir, check=False)

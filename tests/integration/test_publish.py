@@ -1,0 +1,92 @@
+"""Publication: readers keep working during a run; a failed run keeps the last good file."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURES, run_pipeline
+
+pytestmark = pytest.mark.slow
+
+ABANDONED_HEADER = (
+    "interaction_id,channel,direction,queue,agent_id,started_at,ended_at,abandoned\n"
+)
+
+
+def file_digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("publish")
+    landing = workdir / "landing"
+    shutil.copytree(FIXTURES / "scoring_landing", landing)
+    return workdir, run_pipeline(landing, workdir)
+
+
+def read_counts(path) -> tuple[int, int]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute(
+            "select (select count(*) from raw.file_ledger),"
+            " (select count(*) from marts.fct_interactions)"
+        ).fetchall()[0]
+
+
+def test_relanding_nothing_new_changes_nothing_and_readers_keep_working(first_run):
+    workdir, run = first_run
+    before = read_counts(run.published)
+    errors: list[Exception] = []
+    reads = 0
+    stop = threading.Event()
+
+    def keep_reading():
+        nonlocal reads
+        while not stop.is_set():
+            try:
+                read_counts(run.published)
+                reads += 1
+            except Exception as error:  # noqa: BLE001 - any failure is what we look for
+                errors.append(error)
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=keep_reading)
+    reader.start()
+    try:
+        second = run_pipeline(run.landing, workdir)
+    finally:
+        stop.set()
+        reader.join()
+    assert second.returncode == 0
+    assert errors == []
+    assert reads > 10
+    assert read_counts(run.published) == before
+
+
+def test_failed_blocking_check_leaves_the_last_good_warehouse(first_run):
+    workdir, run = first_run
+    published_digest = file_digest(run.published)
+    # Valid under the contract, but far more abandonment than the raw suite accepts.
+    rows = [
+        f"X{number},voice,inbound,billing,,2026-06-02T10:00:00Z,2026-06-02T10:01:00Z,true"
+        for number in range(40)
+    ]
+    (run.landing / "interactions" / "interactions_outage.csv").write_text(
+        ABANDONED_HEADER + "\n".join(rows) + "\n"
+    )
+    failed = run_pipeline(run.landing, workdir, check=False)
+    assert failed.returncode == 1
+    assert "NOT published" in failed.output
+    assert "ge_raw_interactions" in failed.output
+    assert file_digest(run.published) == published_digest
+    with duckdb.connect(str(failed.build), read_only=True) as connection:
+        landed = connection.execute(
+            "select count(*) from raw.interactions where interaction_id like 'X%'"
+        ).fetchall()[0][0]
+    assert landed == 40

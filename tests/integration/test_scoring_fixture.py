@@ -126,3 +126,20 @@ def test_offset_timestamps_are_stored_in_utc(scoring_run):
             " where interaction_id = 'I6'"
         ).fetchall()
     assert started == [("2026-06-08 07:00",)]
+
+
+def test_every_staging_and_mart_column_is_documented(scoring_run):
+    from tests.unit.test_definitions import documented_columns
+
+    documented = documented_columns()
+    with duckdb.connect(str(scoring_run.published), read_only=True) as connection:
+        columns = connection.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where table_schema in ('staging', 'marts')"
+        ).fetchall()
+    missing = [
+        f"{schema}.{table}.{column}"
+        for schema, table, column in columns
+        if column not in documented.get((schema, table), set())
+    ]
+    assert missing == []

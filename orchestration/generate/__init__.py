@@ -1,0 +1,162 @@
+"""Realistic, deterministic sample exports of a contact centre, with their ground truth.
+
+`generate_landing` writes every export of the landing contract under one folder plus
+`ground_truth.json` (what was injected: special causes, the team change, restatements,
+evaluator leniency, ...) and, with `faults > 0`, `faults_manifest.csv`: every row that breaks
+the contract, with the reason the ingest must give it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from orchestration.generate.contacts import agent_profiles, build_contacts, plan_special_causes
+from orchestration.generate.evaluations import build_evaluations
+from orchestration.generate.faults import inject_faults
+from orchestration.generate.forms import form_yaml, targets_yaml
+from orchestration.generate.roster import build_roster
+from orchestration.generate.surveys import (
+    build_coaching,
+    build_process_changes,
+    build_surveys,
+    restate_contacts,
+)
+from orchestration.generate.transcripts import build_transcripts
+from orchestration.generate.writer import ExportFile, as_text, write_export_file
+
+
+def _contacts_frame(contacts: pd.DataFrame) -> pd.DataFrame:
+    frame = contacts.copy()
+    frame["customer_id"] = "CU" + frame["customer_index"].astype(str).str.zfill(7)
+    frame["answered_at"] = frame["answered_at"].where(~frame["abandoned"])
+    return frame
+
+
+def generate_landing(
+    out_dir: Path,
+    seed: int = 7,
+    agents: int = 40,
+    days: int = 84,
+    start: dt.date = dt.date(2026, 6, 1),
+    faults: float = 0.0,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Write the sample exports; return the row count of every file written."""
+    say = progress or (lambda message: None)
+    out_dir = Path(out_dir)
+    rng = np.random.default_rng(seed)
+    roster = build_roster(rng, agents, start, days)
+    causes = plan_special_causes(days, len(roster.team_ids))
+    profiles = agent_profiles(rng, agents)
+    say(f"contacts for {agents} agents over {days} days ...")
+    contacts = build_contacts(rng, roster, profiles, causes, start, days)
+    say(f"{len(contacts)} contacts; transcripts ...")
+    first_names = np.array([name.split()[0] for name in roster.agents["agent_name"][:agents]])
+    turns, pii_turns = build_transcripts(rng, contacts, first_names)
+    say(f"{len(turns)} transcript turns; evaluations ...")
+    v2_from_day = days // 2
+    evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day)
+    surveys = build_surveys(rng, contacts)
+    team_agents = {
+        team: roster.agent_ids[roster.agent_team == index].tolist()
+        for index, team in enumerate(roster.team_ids)
+    }
+    coaching = build_coaching(rng, evaluations, answers, team_agents, start, days)
+    restated = restate_contacts(rng, contacts)
+    changes = build_process_changes(causes, roster.team_ids, start, days)
+
+    contacts_frame = _contacts_frame(contacts)
+    files = [
+        ExportFile("agents", "agents/agents_0001.csv", as_text(roster.agents, "agents")),
+        ExportFile(
+            "interactions",
+            "interactions/interactions_0001.csv",
+            as_text(contacts_frame, "interactions"),
+        ),
+        ExportFile(
+            "transcripts", "transcripts/transcripts_0001.parquet", as_text(turns, "transcripts")
+        ),
+        ExportFile(
+            "evaluations", "evaluations/evaluations_0001.csv", as_text(evaluations, "evaluations")
+        ),
+        ExportFile(
+            "evaluation_answers",
+            "evaluation_answers/evaluation_answers_0001.csv",
+            as_text(answers, "evaluation_answers"),
+        ),
+        ExportFile(
+            "csat_surveys", "csat_surveys/csat_surveys_0001.jsonl", as_text(surveys, "csat_surveys")
+        ),
+        ExportFile(
+            "coaching_sessions",
+            "coaching_sessions/coaching_sessions_0001.csv",
+            as_text(coaching.assign(held_at=pd.to_datetime(coaching["held_at"]),
+                                    acknowledged_at=pd.to_datetime(coaching["acknowledged_at"])),
+                    "coaching_sessions"),
+        ),
+        ExportFile(
+            "process_changes",
+            "process_changes/process_changes_0001.csv",
+            as_text(changes.assign(effective_at=pd.to_datetime(changes["effective_at"])),
+                    "process_changes"),
+        ),
+    ]  # fmt: skip
+    restated_file = ExportFile(
+        "interactions",
+        "interactions/interactions_0002_restated.csv",
+        as_text(_contacts_frame(restated), "interactions"),
+    )
+    manifest = []
+    if faults > 0:
+        say(f"injecting contract violations into {faults:.1%} of rows ...")
+        protected = {"interactions": set(restated["interaction_id"])}
+        manifest = inject_faults(rng, files, faults, protected)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for file in [*files, restated_file]:
+        counts[file.name] = write_export_file(file, out_dir)
+        say(f"wrote {file.name}: {counts[file.name]} rows")
+    v2_from = start + dt.timedelta(days=v2_from_day)
+    for version, effective in ((1, start.replace(day=1)), (2, v2_from)):
+        path = out_dir / "forms" / f"customer_service_v{version}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(form_yaml(version, effective))
+    targets = out_dir / "quality_targets" / "quality_targets.yml"
+    targets.parent.mkdir(parents=True, exist_ok=True)
+    targets.write_text(targets_yaml(start, roster.team_ids, roster.team_sites))
+    if faults > 0:
+        pd.DataFrame(manifest, columns=["export", "file", "row", "reason"]).to_csv(
+            out_dir / "faults_manifest.csv", index=False
+        )
+
+    truth = {
+        "parameters": {
+            "seed": seed,
+            "agents": agents,
+            "days": days,
+            "start": start.isoformat(),
+            "faults": faults,
+        },
+        "row_counts": counts,
+        "teams": dict(zip(roster.team_ids, roster.team_sites, strict=True)),
+        "team_change": roster.team_change,
+        "form_versions": {"1": start.replace(day=1).isoformat(), "2": v2_from.isoformat()},
+        "special_causes": causes.as_ground_truth(start, roster.team_ids),
+        "restated_interactions": {
+            row.interaction_id: {"resolved": bool(row.resolved)}
+            for row in restated.itertuples()
+        },
+        "pii_turns": pii_turns,
+        "agent_behaviour": profiles.assign(agent_id=roster.agent_ids).round(4).to_dict("records"),
+        "faults_injected": len(manifest),
+        **evaluation_truth,
+    }
+    (out_dir / "ground_truth.json").write_text(json.dumps(truth, indent=2, default=str))
+    return counts

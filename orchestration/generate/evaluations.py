@@ -1,0 +1,120 @@
+"""Human evaluations of a ~3 % random sample: evaluator leniency, disputes, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from orchestration.generate.forms import FORM_ID, questions_of
+
+SAMPLE_RATE = 0.03
+DISPUTE_RATE = 0.05
+# evaluator → leniency: the chance a missed behaviour is still marked `yes` (negative: strict,
+# the chance a shown behaviour is marked `no`).
+EVALUATORS = {"Q01": 0.0, "Q02": 0.05, "Q03": 0.15, "Q04": -0.03, "Q05": 0.02, "Q06": 0.3}
+TRUTH_COLUMN = {
+    "greeting": "greeting",
+    "recording_disclosure": "disclosure",
+    "identity_check": "identity",
+    "hold_permission": "hold_permission",
+    "resolution_check": "resolution_check",
+    "closing": "closing",
+}
+
+
+def _answers_for(
+    rng: np.random.Generator, scored: pd.DataFrame, version: int, leniency: np.ndarray
+) -> pd.DataFrame:
+    """One row per (evaluation, question) with the evaluator's answer."""
+    frames = []
+    count = len(scored)
+    for question in questions_of(version):
+        if question == "empathy":
+            bump = (rng.random(count) < np.abs(leniency)) * np.sign(leniency)
+            answer = np.clip(scored["empathy"].to_numpy() + bump, 0, 4).astype(int).astype(str)
+        else:
+            truth = (
+                ~scored["rude"].to_numpy()
+                if question == "professionalism"
+                else scored[TRUTH_COLUMN[question]].to_numpy()
+            )
+            flip_up = (~truth) & (rng.random(count) < np.clip(leniency, 0, 1))
+            flip_down = truth & (rng.random(count) < np.clip(-leniency, 0, 1))
+            answer = np.where((truth | flip_up) & ~flip_down, "yes", "no").astype(object)
+            if question == "recording_disclosure":
+                answer[(scored["channel"] != "voice").to_numpy()] = "na"
+            if question == "hold_permission":
+                answer[(scored["hold_count"] == 0).to_numpy()] = "na"
+        comment = np.where(answer == "no", f"Missed: {question.replace('_', ' ')}", None)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "evaluation_id": scored["evaluation_id"].to_numpy(),
+                    "revision": scored["revision"].to_numpy(),
+                    "question_id": question,
+                    "answer": answer,
+                    "comment": comment,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def build_evaluations(
+    rng: np.random.Generator,
+    contacts: pd.DataFrame,
+    v2_from_day: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    handled = contacts[~contacts["abandoned"]]
+    sampled = handled[rng.random(len(handled)) < SAMPLE_RATE].reset_index(drop=True)
+    evaluator_names = np.array(list(EVALUATORS))
+    sampled["evaluator_id"] = evaluator_names[rng.integers(0, len(EVALUATORS), len(sampled))]
+    sampled["evaluation_type"] = "standard"
+    sampled["revision"] = 1
+    sampled["evaluation_id"] = [f"EV{index + 1:07d}" for index in range(len(sampled))]
+
+    disputed = sampled[rng.random(len(sampled)) < DISPUTE_RATE].copy()
+    disputed["revision"] = 2
+    disputed["evaluator_id"] = "Q01"  # the QA lead re-scores to the truth
+
+    # Calibration: about one contact a week, scored by every evaluator.
+    weeks = max(1, int(contacts["day_index"].max() // 7) + 1)
+    pool = sampled.drop_duplicates("interaction_id")
+    picks = pool.sample(n=min(weeks, len(pool)), random_state=int(rng.integers(2**31)))
+    calibration = picks.loc[picks.index.repeat(len(EVALUATORS))].copy()
+    calibration["evaluator_id"] = np.tile(evaluator_names, len(picks))
+    calibration["evaluation_type"] = "calibration"
+    calibration["evaluation_id"] = [f"CAL{index + 1:06d}" for index in range(len(calibration))]
+
+    headers = pd.concat([sampled, disputed, calibration], ignore_index=True)
+    headers["form_version"] = np.where(headers["day_index"] >= v2_from_day, 2, 1)
+    leniency = headers["evaluator_id"].map(EVALUATORS).to_numpy()
+    leniency = np.where(headers["revision"] == 2, 0.0, leniency)
+    delay = rng.integers(3600, 5 * 86400, len(headers)).astype("timedelta64[s]")
+    headers["submitted_at"] = headers["ended_at"].to_numpy() + delay
+    headers.loc[headers["revision"] == 2, "submitted_at"] += np.timedelta64(7, "D")
+    headers["started_at"] = headers["submitted_at"] - np.timedelta64(15, "m")
+
+    answers = pd.concat(
+        [
+            _answers_for(rng, headers[mask].reset_index(drop=True), version, leniency[mask])
+            for version in (1, 2)
+            if (mask := (headers["form_version"] == version).to_numpy()).any()
+        ],
+        ignore_index=True,
+    )
+    header_columns = headers.assign(form_id=FORM_ID)[
+        [
+            "evaluation_id", "revision", "interaction_id", "agent_id", "evaluator_id",
+            "form_id", "form_version", "evaluation_type", "started_at", "submitted_at",
+        ]
+    ]  # fmt: skip
+    truth = {
+        "sample_rate": SAMPLE_RATE,
+        "standard_evaluations": int(len(sampled)),
+        "disputed_evaluation_ids": disputed["evaluation_id"].tolist(),
+        "calibration_interaction_ids": picks["interaction_id"].tolist(),
+        "calibration_evaluations": int(len(calibration)),
+        "evaluator_leniency": EVALUATORS,
+    }
+    return header_columns, answers, truth

@@ -1,0 +1,161 @@
+"""Generated exports through the real pipeline, checked against the generator's ground truth."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import run_qm
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def truth(generated_landing) -> dict:
+    return json.loads((generated_landing / "ground_truth.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def warehouse(generated_run):
+    assert generated_run.returncode == 0, generated_run.output[-3000:]
+    with duckdb.connect(str(generated_run.published), read_only=True) as connection:
+        yield connection
+
+
+def test_every_landed_row_is_loaded(warehouse, truth):
+    ledger = dict(warehouse.execute("select source_file, rows_loaded from raw.file_ledger").fetchall())
+    for name, rows in truth["row_counts"].items():
+        assert ledger[name] == rows, name
+
+
+def test_restated_interactions_take_the_later_disposition(warehouse, truth):
+    restated = truth["restated_interactions"]
+    assert restated
+    found = dict(
+        warehouse.execute(
+            "select interaction_id, is_resolved from marts.fct_interactions"
+            " where interaction_id in (select unnest(?))",
+            [list(restated)],
+        ).fetchall()
+    )
+    assert found == {key: value["resolved"] for key, value in restated.items()}
+
+
+def test_contacts_are_attributed_to_the_team_of_that_day(warehouse, truth):
+    change = truth["team_change"]
+    teams = warehouse.execute(
+        "select interaction_date < cast(? as date) as before_change, list(distinct team_id)"
+        " from marts.fct_interactions where agent_id = ? group by 1",
+        [change["date"], change["agent_id"]],
+    ).fetchall()
+    assert dict(teams) == {True: [change["from_team"]], False: [change["to_team"]]}
+
+
+def test_disputed_evaluations_count_at_their_second_revision(warehouse, truth):
+    disputed = truth["disputed_evaluation_ids"]
+    revisions = warehouse.execute(
+        "select distinct revision from marts.fct_evaluations where evaluation_id in"
+        " (select unnest(?))",
+        [disputed],
+    ).fetchall()
+    assert revisions == [(2,)]
+
+
+def test_calibration_and_standard_evaluations_are_kept_apart(warehouse, truth):
+    counts = dict(
+        warehouse.execute(
+            "select evaluation_type, count(*) from marts.fct_evaluations group by 1"
+        ).fetchall()
+    )
+    assert counts == {
+        "standard": truth["standard_evaluations"],
+        "calibration": truth["calibration_evaluations"],
+    }
+
+
+def cause(truth, kind: str) -> dict:
+    return next(item for item in truth["special_causes"] if item["kind"] == kind)
+
+
+def test_stopped_disclosure_raises_the_team_critical_fail_rate(warehouse, truth):
+    lapse = cause(truth, "stopped_recording_disclosure")
+    rates = dict(
+        warehouse.execute(
+            "select case when evaluation_date < cast(? as date) then 'before'"
+            " when evaluation_date < cast(? as date) then 'during' else 'after' end,"
+            " avg(is_critical_fail::int) from marts.fct_evaluations"
+            " where is_agent_scored and team_id = ? and channel = 'voice' group by 1",
+            [lapse["from_date"], lapse["to_date"], lapse["team_id"]],
+        ).fetchall()
+    )
+    # 80 % of voice calls miss the disclosure while the cause lasts, a few % otherwise.
+    assert rates["during"] > 0.5
+    assert rates["before"] < 0.2
+
+
+def test_abandonment_spike_is_visible_in_its_queue(warehouse, truth):
+    spike = cause(truth, "abandonment_spike")
+    rates = dict(
+        warehouse.execute(
+            "select interaction_date >= cast(? as date) and interaction_date < cast(? as date),"
+            " avg(is_abandoned::int) from marts.fct_interactions"
+            " where queue = ? and channel <> 'email' group by 1",
+            [spike["from_date"], spike["to_date"], spike["queue"]],
+        ).fetchall()
+    )
+    assert rates[True] > 0.2
+    assert rates[False] < 0.08
+
+
+def test_weekly_mart_reflects_every_standard_evaluation(warehouse, truth):
+    total = warehouse.execute(
+        "select sum(evaluations_count) from marts.mart_quality_weekly"
+        " where site = 'All' and team_id = 'All' and channel = 'All'"
+    ).fetchall()[0][0]
+    assert total == truth["standard_evaluations"]
+
+
+def test_quarantine_matches_the_faults_manifest_exactly(faulty_run):
+    manifest = pd.read_csv(faulty_run.landing / "faults_manifest.csv")
+    with duckdb.connect(str(faulty_run.build), read_only=True) as connection:
+        quarantined = connection.execute(
+            "select source_file, source_row, reason from raw.quarantine"
+        ).fetchall()
+        ledger = connection.execute(
+            "select source_file, rows_in, rows_loaded, rows_quarantined from raw.file_ledger"
+        ).fetchall()
+    expected = set(manifest[["file", "row", "reason"]].itertuples(index=False, name=None))
+    assert set(quarantined) == expected
+    assert len(quarantined) == len(expected)
+    assert set(manifest["reason"]) >= {
+        "malformed_row",
+        "missing_required",
+        "bad_timestamp",
+        "bad_number",
+        "bad_boolean",
+        "invalid_enum",
+        "out_of_range",
+        "duplicate_key",
+        "orphan",
+        "unknown_form",
+        "unknown_question",
+        "invalid_answer",
+        "na_not_allowed",
+    }
+    truth = json.loads((faulty_run.landing / "ground_truth.json").read_text())
+    for source_file, rows_in, loaded, quarantined_rows in ledger:
+        assert rows_in == loaded + quarantined_rows
+        if source_file in truth["row_counts"]:
+            assert rows_in == truth["row_counts"][source_file]
+
+
+def test_qm_run_without_landing_folder_says_what_to_do(tmp_path):
+    completed = run_qm(
+        "run", "--landing", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb"),
+        check=False,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "qm generate" in completed.stderr

@@ -1,0 +1,1 @@
+"""Streamlit dashboards: pages select from the published marts; nothing is computed here."""

@@ -1,0 +1,12 @@
+"""Streamlit entry point: `streamlit run dashboards/app.py` (or `qm dashboard`)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="QM warehouse", page_icon="📞", layout="wide")
+st.navigation(
+    [st.Page(PAGES / "quality_overview.py", title="Quality overview", icon="📈", default=True)]
+).run()

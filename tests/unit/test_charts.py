@@ -1,0 +1,63 @@
+"""Chart builders on small hand-made frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import charts
+
+QA = charts.METRICS[0]
+CRITICAL = charts.METRICS[1]
+
+
+def weekly_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2026-06-01", "2026-06-08"]),
+            "qa_score_avg": [82.5, 86.0],
+            "qa_score_target": [85.0, 85.0],
+            "evaluations_count": [40, 38],
+            "critical_fail_rate": [0.05, 0.1],
+            "critical_fail_rate_target": [0.08, 0.08],
+            "csat_satisfied_rate": [0.7, 0.8],
+            "csat_satisfied_rate_target": [0.75, 0.75],
+            "csat_responses": [100, 90],
+            "handle_seconds_avg": [400.0, 420.0],
+            "handle_seconds_target": [480.0, 480.0],
+            "handled_count": [900, 880],
+        }
+    )
+
+
+def test_trend_has_the_value_line_and_a_dashed_target():
+    spec = charts.metric_trend(weekly_frame(), QA).to_dict()
+    values, target = spec["layer"]
+    assert values["encoding"]["y"]["field"] == "qa_score_avg"
+    assert values["encoding"]["x"]["field"] == "week_start"
+    assert target["encoding"]["y"]["field"] == "qa_score_target"
+    assert target["mark"]["strokeDash"] == [6, 4]
+
+
+def test_tooltip_names_the_value_target_and_how_many_units_behind_it():
+    spec = charts.metric_trend(weekly_frame(), CRITICAL).to_dict()
+    fields = [item["field"] for item in spec["layer"][0]["encoding"]["tooltip"]]
+    assert fields == ["week_start", "critical_fail_rate", "critical_fail_rate_target",
+                      "evaluations_count"]  # fmt: skip
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+
+
+def test_grid_shows_all_four_metrics():
+    spec = charts.metric_grid(weekly_frame()).to_dict()
+    titles = [chart["title"] for row in spec["vconcat"] for chart in row["hconcat"]]
+    assert titles == ["QA score", "Critical-fail rate", "CSAT (share 4-5)", "Handle time (s)"]
+
+
+def test_empty_frame_still_builds_a_chart():
+    spec = charts.metric_grid(weekly_frame().iloc[0:0]).to_dict()
+    assert len(spec["vconcat"]) == 2
+
+
+def test_values_are_formatted_for_tiles():
+    assert charts.format_value(QA, 84.849) == "84.8"
+    assert charts.format_value(CRITICAL, 0.0625) == "6.2%"
+    assert charts.format_value(QA, None) == "–"

@@ -87,7 +87,9 @@ INTERACTIONS = Export(
         Column("started_at", "timestamp", required=True),
         Column("answered_at", "timestamp"),
         Column("ended_at", "timestamp", required=True),
-        *_non_negative("queue_seconds", "talk_seconds", "hold_seconds", "after_contact_work_seconds"),
+        *_non_negative(
+            "queue_seconds", "talk_seconds", "hold_seconds", "after_contact_work_seconds"
+        ),
         *_non_negative("hold_count", "transfer_count", kind="integer"),
         Column("abandoned", "boolean", required=True),
         Column("resolved", "boolean"),
@@ -117,7 +119,9 @@ TRANSCRIPTS = Export(
     ),
     row_rules=(
         RowRule(
-            "out_of_range", "end_offset_ms < begin_offset_ms", "end_offset_ms is before begin_offset_ms"
+            "out_of_range",
+            "end_offset_ms < begin_offset_ms",
+            "end_offset_ms is before begin_offset_ms",
         ),
     ),
 )
@@ -167,7 +171,9 @@ CSAT_SURVEYS = Export(
         Column("comment"),
     ),
     row_rules=(
-        RowRule("missing_required", "csat is null and nps is null", "neither csat nor nps is given"),
+        RowRule(
+            "missing_required", "csat is null and nps is null", "neither csat nor nps is given"
+        ),
     ),
 )
 

@@ -1,6 +1,5 @@
 """The warehouse resource: where the pipeline reads exports and which DuckDB file it writes."""
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -124,7 +124,9 @@ def validate_table(
     return outcome
 
 
-def record_outcome(connection: duckdb.DuckDBPyConnection, outcome: SuiteOutcome, run_id: str) -> None:
+def record_outcome(
+    connection: duckdb.DuckDBPyConnection, outcome: SuiteOutcome, run_id: str
+) -> None:
     connection.execute(RESULTS_DDL)
     connection.execute(
         "insert into qm_meta.validation_results values"

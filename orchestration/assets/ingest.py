@@ -1,6 +1,5 @@
 """Landing → raw: one asset per export, each with its Great Expectations suite as a check."""
 
-
 from collections.abc import Iterator
 from pathlib import Path
 

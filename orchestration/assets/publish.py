@@ -1,6 +1,5 @@
 """The published warehouse: replaced only when every blocking check of this run passed."""
 
-
 from pathlib import Path
 
 import dagster as dg
@@ -51,8 +50,6 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 metadata={"failed_checks": failed, "checks_not_run": sorted(missing)},
             )
         path = publish_warehouse(Path(warehouse.build_path), Path(warehouse.published_path))
-        return dg.MaterializeResult(
-            metadata={"path": str(path), "bytes": path.stat().st_size}
-        )
+        return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
 
     return published_warehouse

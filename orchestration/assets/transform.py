@@ -1,6 +1,5 @@
 """raw → staging → intermediate → marts: every dbt model an asset, every dbt test a check."""
 
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +8,9 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration import settings
 
-dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
+)
 
 DBT_SOURCES = ("models", "macros", "tests", "dbt_project.yml")
 

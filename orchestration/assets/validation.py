@@ -1,6 +1,5 @@
 """Great Expectations suites on the marts, run as blocking Dagster asset checks."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -150,8 +150,7 @@ def generate_landing(
         "form_versions": {"1": start.replace(day=1).isoformat(), "2": v2_from.isoformat()},
         "special_causes": causes.as_ground_truth(start, roster.team_ids),
         "restated_interactions": {
-            row.interaction_id: {"resolved": bool(row.resolved)}
-            for row in restated.itertuples()
+            row.interaction_id: {"resolved": bool(row.resolved)} for row in restated.itertuples()
         },
         "pii_turns": pii_turns,
         "agent_behaviour": profiles.assign(agent_id=roster.agent_ids).round(4).to_dict("records"),

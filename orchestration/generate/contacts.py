@@ -31,7 +31,14 @@ CHANNELS = np.array(["voice", "chat", "email"])
 CHANNEL_WEIGHTS = np.array([0.6, 0.3, 0.1])
 CHANNEL_TALK_FACTOR = np.array([1.0, 1.4, 0.7])
 HOUR_WEIGHTS = np.array([1, 3, 6, 8, 8, 7, 6, 7, 7, 6, 5, 4, 3], dtype=float)  # 08:00-20:00
-BEHAVIOURS = ("greeting", "disclosure", "identity", "hold_permission", "resolution_check", "closing")
+BEHAVIOURS = (
+    "greeting",
+    "disclosure",
+    "identity",
+    "hold_permission",
+    "resolution_check",
+    "closing",
+)
 
 
 @dataclass
@@ -123,31 +130,32 @@ def build_contacts(
     team = team_on(roster, agent_index, day_index, days)
 
     seconds_in_day = (
-        (8 + rng.choice(len(HOUR_WEIGHTS), count, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())) * 3600
-        + rng.integers(0, 3600, count)
-    )
+        8 + rng.choice(len(HOUR_WEIGHTS), count, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
+    ) * 3600 + rng.integers(0, 3600, count)
     day_start = np.datetime64(start.isoformat(), "s") + day_index.astype("timedelta64[D]")
     started = day_start + seconds_in_day.astype("timedelta64[s]")
     queue_seconds = rng.exponential(45, count).round()
 
-    spike = (queue == causes.abandon_queue) & (day_index >= causes.abandon_from) & (
-        day_index < causes.abandon_to
+    spike = (
+        (queue == causes.abandon_queue)
+        & (day_index >= causes.abandon_from)
+        & (day_index < causes.abandon_to)
     )
     abandon_probability = np.where(channel == 2, 0.0, np.where(spike, 0.3, 0.05))
     abandoned = rng.random(count) < abandon_probability
 
     p = {name: profiles[name].to_numpy()[agent_index] for name in profiles.columns}
     median = np.array([REASONS[name][1] for name in reason_names])[reason]
-    talk = (
-        rng.lognormal(np.log(median), 0.35) * CHANNEL_TALK_FACTOR[channel] * p["speed"]
-    ).round()
+    talk = (rng.lognormal(np.log(median), 0.35) * CHANNEL_TALK_FACTOR[channel] * p["speed"]).round()
     hold_count = rng.poisson(0.35, count)
     hold_seconds = (hold_count * rng.exponential(70, count)).round()
     wrap_up = rng.exponential(40, count).round()
 
     behaviour = {name: rng.random(count) < p[name] for name in BEHAVIOURS}
-    lapse = (team == causes.disclosure_team) & (day_index >= causes.disclosure_from) & (
-        day_index < causes.disclosure_to
+    lapse = (
+        (team == causes.disclosure_team)
+        & (day_index >= causes.disclosure_from)
+        & (day_index < causes.disclosure_to)
     )
     behaviour["disclosure"] = np.where(lapse, rng.random(count) < 0.2, behaviour["disclosure"])
     empathy = rng.binomial(4, p["empathy"])

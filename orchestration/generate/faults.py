@@ -151,7 +151,12 @@ def inject_faults(
         start = len(frame)
         file.frame = pd.concat([frame, copies], ignore_index=True)
         manifest.extend(
-            {"export": file.export, "file": file.name, "row": start + at + 1, "reason": "duplicate_key"}
+            {
+                "export": file.export,
+                "file": file.name,
+                "row": start + at + 1,
+                "reason": "duplicate_key",
+            }
             for at in range(len(copies))
         )
         if cascade and cascade[0] in by_export:

@@ -90,7 +90,9 @@ def build_roster(rng: np.random.Generator, agents: int, start: dt.date, days: in
     )
 
 
-def team_on(roster: Roster, agent_index: np.ndarray, day_index: np.ndarray, days: int) -> np.ndarray:
+def team_on(
+    roster: Roster, agent_index: np.ndarray, day_index: np.ndarray, days: int
+) -> np.ndarray:
     """Team index of each (agent, day) pair, honouring the team change."""
     teams = roster.agent_team[agent_index].copy()
     mover = int(np.where(roster.agent_ids == roster.team_change["agent_id"])[0][0])

@@ -76,7 +76,9 @@ def build_coaching(
                         "question_ids": ";".join(questions),
                         "evaluation_ids": ";".join(evidence["evaluation_id"].head(2)) or None,
                         "notes": "Reviewed recent evaluations and agreed actions.",
-                        "acknowledged_at": held + dt.timedelta(days=1) if rng.random() < 0.8 else None,
+                        "acknowledged_at": held + dt.timedelta(days=1)
+                        if rng.random() < 0.8
+                        else None,
                     }
                 )
     return pd.DataFrame(rows)

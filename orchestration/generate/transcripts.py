@@ -119,5 +119,12 @@ def build_transcripts(
     turns["end_offset_ms"] = pd.Series(duration).groupby(turns["contact"]).cumsum().to_numpy()
     turns["begin_offset_ms"] = turns["end_offset_ms"] - duration
     turns["interaction_id"] = handled["interaction_id"].to_numpy()[turns["contact"].to_numpy()]
-    columns = ["interaction_id", "turn_index", "speaker", "begin_offset_ms", "end_offset_ms", "text"]
+    columns = [
+        "interaction_id",
+        "turn_index",
+        "speaker",
+        "begin_offset_ms",
+        "end_offset_ms",
+        "text",
+    ]
     return turns[columns], int(pii.sum())

@@ -132,9 +132,7 @@ def ordered_checks(export: Export) -> list[tuple[str, str, str]]:
     from orchestration.contract import QUARANTINE_REASONS
 
     checks = [check for column in export.columns for check in _column_checks(column)]
-    checks += [
-        (rule.reason, rule.violated_when, literal(rule.detail)) for rule in export.row_rules
-    ]
+    checks += [(rule.reason, rule.violated_when, literal(rule.detail)) for rule in export.row_rules]
     return sorted(checks, key=lambda check: QUARANTINE_REASONS.index(check[0]))
 
 

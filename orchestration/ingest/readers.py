@@ -111,7 +111,9 @@ def read_jsonl(path: Path) -> LandedFile:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                malformed.append(MalformedRecord(number, line.rstrip("\n"), f"not JSON: {error.msg}"))
+                malformed.append(
+                    MalformedRecord(number, line.rstrip("\n"), f"not JSON: {error.msg}")
+                )
                 continue
             if not isinstance(record, dict):
                 malformed.append(MalformedRecord(number, line.rstrip("\n"), "not a JSON object"))
@@ -156,5 +158,7 @@ def read_landed_file(path: Path) -> LandedFile:
     try:
         reader = READERS[path.suffix.lower()]
     except KeyError as error:
-        raise ValueError(f"{path}: unsupported file type (expected .csv, .jsonl or .parquet)") from error
+        raise ValueError(
+            f"{path}: unsupported file type (expected .csv, .jsonl or .parquet)"
+        ) from error
     return reader(path)

@@ -72,9 +72,12 @@ def load_file(
         landed_columns = ", ".join(
             f"{quote(name)} := {quote('landed__' + name)}" for name in export.column_names
         )
-        raw_row = f"json_merge_patch(to_json(struct_pack({landed_columns})), coalesce(_extra, '{{}}'))"
+        raw_row = (
+            f"json_merge_patch(to_json(struct_pack({landed_columns})), coalesce(_extra, '{{}}'))"
+        )
         connection.execute(
-            QUARANTINE_INSERT.format(raw_row=raw_row), [export_name, source_file, file_hash, sequence]
+            QUARANTINE_INSERT.format(raw_row=raw_row),
+            [export_name, source_file, file_hash, sequence],
         )
         for record in landed.malformed:
             connection.execute(

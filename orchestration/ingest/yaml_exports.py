@@ -68,7 +68,9 @@ def _date(value: Any, where: str) -> dt.date:
 def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
     text = str(value)
     if text not in allowed:
-        raise ContractError("invalid_enum", f"{where} must be one of {', '.join(allowed)}; got {text}")
+        raise ContractError(
+            "invalid_enum", f"{where} must be one of {', '.join(allowed)}; got {text}"
+        )
     return text
 
 
@@ -188,8 +190,7 @@ def _load_form(connection, path, source_file, file_hash, sequence, outcome) -> N
         [*header.values(), source_file, file_hash, sequence],
     )
     connection.executemany(
-        "insert into raw.form_questions values"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.form_questions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             [header["form_id"], header["form_version"], *question.values(), file_hash, sequence]
             for question in questions
@@ -208,7 +209,9 @@ def _load_targets(connection, path, source_file, file_hash, sequence, outcome) -
     except ContractError as error:
         outcome.rows_in = outcome.rows_quarantined = 1
         raw = path.read_text(encoding="utf-8", errors="replace")
-        _quarantine(connection, "quality_targets", source_file, None, file_hash, error, raw, sequence)
+        _quarantine(
+            connection, "quality_targets", source_file, None, file_hash, error, raw, sequence
+        )
         return
     outcome.rows_in = len(document)
     for row, item in enumerate(document, start=1):

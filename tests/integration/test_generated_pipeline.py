@@ -26,7 +26,9 @@ def warehouse(generated_run):
 
 
 def test_every_landed_row_is_loaded(warehouse, truth):
-    ledger = dict(warehouse.execute("select source_file, rows_loaded from raw.file_ledger").fetchall())
+    ledger = dict(
+        warehouse.execute("select source_file, rows_loaded from raw.file_ledger").fetchall()
+    )
     for name, rows in truth["row_counts"].items():
         assert ledger[name] == rows, name
 

@@ -14,9 +14,7 @@ from tests.conftest import FIXTURES, run_pipeline
 
 pytestmark = pytest.mark.slow
 
-ABANDONED_HEADER = (
-    "interaction_id,channel,direction,queue,agent_id,started_at,ended_at,abandoned\n"
-)
+ABANDONED_HEADER = "interaction_id,channel,direction,queue,agent_id,started_at,ended_at,abandoned\n"
 
 
 def file_digest(path) -> str:

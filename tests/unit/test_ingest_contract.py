@@ -178,7 +178,9 @@ def test_answers_are_checked_against_the_form(tmp_path, connection):
     )
     for export in ("forms", "evaluations", "evaluation_answers"):
         ingest_export(connection, export, tmp_path)
-    found = [(file.split("/")[0], row, reason) for file, row, reason, _, _ in quarantine(connection)]
+    found = [
+        (file.split("/")[0], row, reason) for file, row, reason, _, _ in quarantine(connection)
+    ]
     assert sorted(found) == sorted(
         [
             ("evaluations", 2, "unknown_form"),

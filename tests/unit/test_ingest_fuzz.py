@@ -33,7 +33,9 @@ junk = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
 
 
 def row_strategy():
-    return st.fixed_dictionaries({name: st.one_of(VALID[name], VALID[name], junk) for name in COLUMNS})
+    return st.fixed_dictionaries(
+        {name: st.one_of(VALID[name], VALID[name], junk) for name in COLUMNS}
+    )
 
 
 @st.composite
@@ -62,9 +64,7 @@ def test_rows_in_equal_rows_loaded_plus_quarantined(landed):
         (landing / "interactions" / "fuzz.csv").write_text(text, encoding="utf-8")
         report = ingest_export(connection, "interactions", landing)
         loaded = connection.execute("select count(*) from raw.interactions").fetchall()[0][0]
-        quarantined = connection.execute(
-            "select reason, raw_row from raw.quarantine"
-        ).fetchall()
+        quarantined = connection.execute("select reason, raw_row from raw.quarantine").fetchall()
 
     # Every record written (a quoted row, or a truncated line) is one row in.
     assert report.total("rows_in") == records
@@ -85,7 +85,9 @@ def test_every_loaded_row_satisfies_the_contract(rows):
             writer.writeheader()
             writer.writerows(rows)
         ingest_export(connection, "interactions", landing)
-        channels = {row[0] for row in connection.execute("select channel from raw.interactions").fetchall()}
+        channels = {
+            row[0] for row in connection.execute("select channel from raw.interactions").fetchall()
+        }
         bad = connection.execute(
             "select count(*) from raw.interactions where interaction_id is null or queue is null"
             " or started_at is null or ended_at < started_at or talk_seconds < 0"

@@ -22,7 +22,7 @@ def build_docs() -> Iterator[str]:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    yield f"dbt docs: {target / 'index.html'} (serve with `dbt docs serve` or any web server)"
+    yield f"dbt docs: {target / 'index.html'} (serve: python -m http.server -d {target})"
 
     import great_expectations as gx
 

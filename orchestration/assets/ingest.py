@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.validation import suite_check_result
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
 from orchestration.resources import WarehouseResource
@@ -132,16 +133,8 @@ def build_ingest_asset(export: str) -> dg.AssetsDefinition:
                 outcome = validate_table(
                     connection, suite, Path(warehouse.validation_dir), context.run_id
                 )
-                yield dg.AssetCheckResult(
-                    asset_key=raw_key(export),
-                    check_name=f"ge_{suite}",
-                    passed=outcome.success,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={
-                        "evaluated_expectations": outcome.evaluated,
-                        "failures": dg.MetadataValue.json(outcome.failures),
-                        "rows_validated": outcome.rows_validated,
-                    },
+                yield suite_check_result(
+                    outcome, asset_key=raw_key(export), check_name=f"ge_{suite}"
                 )
 
     return _ingest

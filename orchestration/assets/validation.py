@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.resources import WarehouseResource
-from orchestration.validation import load_suite_document, validate_table
+from orchestration.validation import SuiteOutcome, load_suite_document, validate_table
 
 
 def mart_suites() -> list[str]:
@@ -15,6 +15,20 @@ def mart_suites() -> list[str]:
 
 def suite_asset_key(suite_name: str) -> dg.AssetKey:
     return dg.AssetKey(load_suite_document(suite_name)["meta"]["table"].split("."))
+
+
+def suite_check_result(outcome: SuiteOutcome, **target) -> dg.AssetCheckResult:
+    """A GE suite outcome as a Dagster check result (blocking severity)."""
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "evaluated_expectations": outcome.evaluated,
+            "failures": dg.MetadataValue.json(outcome.failures),
+            "rows_validated": outcome.rows_validated,
+        },
+        **target,
+    )
 
 
 def build_mart_check(suite_name: str) -> dg.AssetChecksDefinition:
@@ -31,15 +45,7 @@ def build_mart_check(suite_name: str) -> dg.AssetChecksDefinition:
             outcome = validate_table(
                 connection, suite_name, Path(warehouse.validation_dir), context.run.run_id
             )
-        return dg.AssetCheckResult(
-            passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "evaluated_expectations": outcome.evaluated,
-                "failures": dg.MetadataValue.json(outcome.failures),
-                "rows_validated": outcome.rows_validated,
-            },
-        )
+        return suite_check_result(outcome)
 
     return _check
 

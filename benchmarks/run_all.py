@@ -1,0 +1,100 @@
+"""`make bench`: throughput and peak memory of the generator, the ingest and the pipeline.
+
+Each measurement runs in its own process (so peak RSS is its own), prints rows/s and peak
+memory, and compares them with `benchmarks/baseline.json` (ratio > 1 = faster / leaner than
+the baseline). `--update-baseline` stores this machine's numbers as the new baseline.
+Never a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASELINE = HERE / "baseline.json"
+SIZES = {"agents": 200, "days": 28}
+
+MEASURE = r"""
+import json, resource, sys, time
+from pathlib import Path
+import duckdb
+stage, folder, agents, days = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+started = time.perf_counter()
+if stage == "generate":
+    from orchestration.generate import generate_landing
+    counts = generate_landing(folder / "landing", seed=1, agents=agents, days=days)
+    rows = sum(counts.values())
+elif stage == "ingest":
+    from orchestration.ingest import INGEST_ORDER, ingest_export
+    with duckdb.connect(str(folder / "ingest.duckdb")) as connection:
+        rows = sum(ingest_export(connection, export, folder / "landing").total("rows_in")
+                   for export in INGEST_ORDER)
+else:
+    import subprocess
+    subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--landing",
+                    str(folder / "landing"), "--warehouse", str(folder / "wh" / "qm.duckdb")],
+                   check=True, capture_output=True)
+    with duckdb.connect(str(folder / "wh" / "qm.duckdb"), read_only=True) as connection:
+        rows = connection.execute("select sum(rows_in) from raw.file_ledger").fetchall()[0][0]
+seconds = time.perf_counter() - started
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds,
+                  "peak_mib": peak}))
+"""
+
+
+def measure(stage: str, folder: Path) -> dict:
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DAGSTER_HOME": str(folder / "dh")}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MEASURE,
+            stage,
+            str(folder),
+            str(SIZES["agents"]),
+            str(SIZES["days"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=HERE.parent,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--update-baseline", action="store_true")
+    arguments = parser.parse_args()
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for stage in ("generate", "ingest", "pipeline"):
+            result = measure(stage, Path(folder))
+            results[stage] = result
+            line = (
+                f"{stage:9s} {result['rows']:>10,} rows in {result['seconds']:7.1f} s"
+                f" = {result['rows_per_second']:>10,.0f} rows/s, peak {result['peak_mib']:7.0f} MiB"
+            )
+            if stage in baseline:
+                speed = result["rows_per_second"] / baseline[stage]["rows_per_second"]
+                memory = baseline[stage]["peak_mib"] / result["peak_mib"]
+                line += f"  | vs baseline: speed x{speed:.2f}, memory x{memory:.2f}"
+            print(line, flush=True)
+    if arguments.update_baseline:
+        BASELINE.write_text(json.dumps({"sizes": SIZES, **results}, indent=2) + "\n")
+        print(f"baseline written to {BASELINE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

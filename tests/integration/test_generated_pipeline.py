@@ -149,3 +149,20 @@ def test_qm_run_without_landing_folder_says_what_to_do(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 2
     assert "qm generate" in completed.stderr
+
+
+def test_validation_results_are_stored_in_the_warehouse_and_as_data_docs(warehouse, generated_run):
+    from orchestration import settings
+    from orchestration.validation import data_docs_index
+
+    stored = dict(
+        warehouse.execute(
+            "select suite_name, bool_and(is_success) from qm_meta.validation_results group by 1"
+        ).fetchall()
+    )
+    suites = {path.stem for path in settings.EXPECTATIONS_DIR.glob("*.json")}
+    assert set(stored) == suites
+    assert all(stored.values())
+    index = data_docs_index(generated_run.published.parents[1] / "validation")
+    assert index.exists()
+    assert "mart_fct_evaluations" in "".join(path.name for path in index.parent.rglob("*.html"))

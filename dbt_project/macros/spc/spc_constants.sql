@@ -1,0 +1,19 @@
+{#- Control-chart constants as SQL expressions of the subgroup size n, with the values
+    R qcc uses: d2 from its 3-decimal table, d3 to 7 decimals, c4 exact. Plain Jinja, so
+    `qm spc` renders the same macros outside dbt. -#}
+{% macro spc_d2(n) -%}
+    ([null, 1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970, 3.078, 3.173, 3.258,
+      3.336, 3.407, 3.472, 3.532, 3.588, 3.640, 3.689, 3.735, 3.778, 3.819, 3.858, 3.895,
+      3.931][least({{ n }}, 25)])
+{%- endmacro %}
+
+{% macro spc_d3(n) -%}
+    ([null, 0.8525033, 0.8883697, 0.8798108, 0.8640855, 0.8480442, 0.8332108, 0.8198378,
+      0.8078413, 0.7970584, 0.7873230, 0.7784873, 0.7704257, 0.7630330, 0.7562217,
+      0.7499188, 0.7440627, 0.7386021, 0.7334929, 0.7286980, 0.7241851, 0.7199267,
+      0.7158987, 0.7120802, 0.7084528][least({{ n }}, 25)])
+{%- endmacro %}
+
+{% macro spc_c4(n) -%}
+    (sqrt(2.0 / ({{ n }} - 1)) * exp(lgamma({{ n }} / 2.0) - lgamma(({{ n }} - 1) / 2.0)))
+{%- endmacro %}

@@ -16,6 +16,7 @@ from orchestration import settings
 
 CHARTS = ("p", "np", "c", "u", "xbar_r", "xbar_s", "imr", "ewma", "cusum")
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
+RULE_SETS = ("we", "nelson", "none")
 
 
 class _Exceptions:
@@ -41,6 +42,13 @@ def chart_sql(source: str, chart: str, **parameters) -> str:
         raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
     module = _macros().make_module()
     return str(module.spc_chart(source, chart, **parameters))
+
+
+def signals_sql(points: str, rules: str = "we") -> str:
+    """SQL of the run-rule signals over chart points (the output of `chart_sql`)."""
+    if rules not in RULE_SETS:
+        raise ValueError(f"unknown rules {rules!r}; expected one of {', '.join(RULE_SETS)}")
+    return str(_macros().make_module().spc_signals(points, rules))
 
 
 def run_chart(

@@ -1,0 +1,111 @@
+{#- Run rules over chart points (the output of spc_chart): one row per signal, naming the
+    rule, the subgroup where it fires and the points involved. Rules 1-4 are the Western
+    Electric rules, 5-8 Nelson's further ones; `rules` is 'we' (1-4), 'nelson' (1-8) or
+    'none'. Zone rules (2-8) apply to charts of location (p, np, c, u, X̄, individuals);
+    rule 1 to every chart. -#}
+{% macro spc_signals(points, rules='we') %}
+    {%- set catalogue = [
+        ('1', 1, 'a point beyond the control limits'),
+        ('2', 3, '2 of 3 points in a row beyond 2 sigma on the same side'),
+        ('3', 5, '4 of 5 points in a row beyond 1 sigma on the same side'),
+        ('4', 8, '8 points in a row on the same side of the centre line'),
+        ('5', 6, '6 points in a row steadily increasing or decreasing'),
+        ('6', 14, '14 points in a row alternating up and down'),
+        ('7', 15, '15 points in a row within 1 sigma of the centre line'),
+        ('8', 8, '8 points in a row beyond 1 sigma on either side'),
+    ] -%}
+    {%- set active = {'we': ['1', '2', '3', '4'], 'nelson': ['1', '2', '3', '4', '5', '6', '7', '8'], 'none': []}[rules] -%}
+    with scored as (
+        select
+            *,
+            case when sigma > 0 then (value - center) / sigma end as z,
+            chart in ('p', 'np', 'c', 'u', 'xbar', 'i') as has_zones,
+            sign(value - lag(value) over series_order) as step_direction,
+        from {{ points }}
+        window series_order as (partition by series_id, stage, chart order by subgroup_order)
+    ),
+
+    windows as (
+        select
+            *,
+            {%- for rule, width, _ in catalogue %}
+            count(*) over (
+                partition by series_id, stage, chart order by subgroup_order
+                rows between {{ width - 1 }} preceding and current row
+            ) = {{ width }} as full_{{ rule }},
+            list(subgroup_order) over (
+                partition by series_id, stage, chart order by subgroup_order
+                rows between {{ width - 1 }} preceding and current row
+            ) as points_{{ rule }},
+            {%- endfor %}
+            count(*) filter (where z > 2) over last_3 as above_2_of_3,
+            count(*) filter (where z < -2) over last_3 as below_2_of_3,
+            count(*) filter (where z > 1) over last_5 as above_1_of_5,
+            count(*) filter (where z < -1) over last_5 as below_1_of_5,
+            count(*) filter (where z > 0) over last_8 as above_centre_of_8,
+            count(*) filter (where z < 0) over last_8 as below_centre_of_8,
+            count(*) filter (where step_direction > 0) over last_5_steps as rises_of_5,
+            count(*) filter (where step_direction < 0) over last_5_steps as falls_of_5,
+            count(*) filter (
+                where step_direction <> 0 and step_direction = -previous_direction
+            ) over last_12_steps as alternations_of_12,
+            count(*) filter (where abs(z) < 1) over last_15 as within_1_of_15,
+            count(*) filter (where abs(z) > 1) over last_8 as outside_1_of_8,
+        from (
+            select *, lag(step_direction) over series_order as previous_direction,
+            from scored
+            window series_order as (partition by series_id, stage, chart order by subgroup_order)
+        )
+        window
+            last_3 as (partition by series_id, stage, chart order by subgroup_order
+                rows between 2 preceding and current row),
+            last_5 as (partition by series_id, stage, chart order by subgroup_order
+                rows between 4 preceding and current row),
+            last_5_steps as (partition by series_id, stage, chart order by subgroup_order
+                rows between 4 preceding and current row),
+            last_8 as (partition by series_id, stage, chart order by subgroup_order
+                rows between 7 preceding and current row),
+            last_12_steps as (partition by series_id, stage, chart order by subgroup_order
+                rows between 11 preceding and current row),
+            last_15 as (partition by series_id, stage, chart order by subgroup_order
+                rows between 14 preceding and current row)
+    ),
+
+    fired as (
+        select
+            *,
+            value > ucl or value < lcl as fires_1,
+            has_zones and full_2 and (
+                (z > 2 and above_2_of_3 >= 2) or (z < -2 and below_2_of_3 >= 2)) as fires_2,
+            has_zones and full_3 and (
+                (z > 1 and above_1_of_5 >= 4) or (z < -1 and below_1_of_5 >= 4)) as fires_3,
+            has_zones and full_4 and (above_centre_of_8 = 8 or below_centre_of_8 = 8) as fires_4,
+            has_zones and full_5 and (rises_of_5 = 5 or falls_of_5 = 5) as fires_5,
+            has_zones and full_6 and alternations_of_12 = 12 as fires_6,
+            has_zones and full_7 and within_1_of_15 = 15 as fires_7,
+            has_zones and full_8 and outside_1_of_8 = 8 as fires_8,
+        from windows
+    )
+
+    {%- for rule, width, description in catalogue if rule in active %}
+    {{ 'union all' if not loop.first }}
+    select
+        series_id,
+        stage,
+        chart,
+        subgroup_order,
+        subgroup,
+        '{{ rule }}' as rule,
+        '{{ description }}' as rule_description,
+        points_{{ rule }} as points_involved,
+    from fired
+    where coalesce(fires_{{ rule }}, false)
+    {%- else %}
+    select
+        series_id, stage, chart, subgroup_order, subgroup,
+        null::varchar as rule, null::varchar as rule_description,
+        null::bigint[] as points_involved,
+    from fired
+    where false
+    {%- endfor %}
+{% endmacro %}

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from orchestration import settings
+from orchestration.spc import CHARTS
 
 
 def _apply_location_flags(arguments: argparse.Namespace) -> None:
@@ -101,6 +102,47 @@ def command_docs(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_spc(arguments: argparse.Namespace) -> int:
+    from orchestration.spc import analyse_file
+
+    options = {"nsigmas": arguments.nsigmas}
+    if arguments.chart == "ewma":
+        options["ewma_lambda"] = arguments.ewma_lambda
+    if arguments.chart == "cusum":
+        options.update(cusum_k=arguments.k, cusum_h=arguments.h)
+    if arguments.chart in ("ewma", "cusum"):
+        options.update(target=arguments.target, sigma=arguments.sigma)
+    if arguments.chart == "imr" and arguments.sigma_method:
+        options["sigma_method"] = arguments.sigma_method
+    try:
+        points = analyse_file(
+            Path(arguments.input),
+            arguments.chart,
+            value=arguments.value,
+            size=arguments.size,
+            subgroup=arguments.subgroup,
+            baseline=arguments.baseline,
+            baseline_from=arguments.baseline_from,
+            baseline_to=arguments.baseline_to,
+            rules=arguments.rules,
+            **options,
+        )
+    except (ValueError, duckdb_errors()) as error:
+        print(f"qm spc: {error}", file=sys.stderr)
+        return 2
+    if arguments.format == "json":
+        print(points.to_json(orient="records", indent=2))
+    else:
+        print(points.to_csv(index=False), end="")
+    return 0
+
+
+def duckdb_errors() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qm", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +172,29 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard = with_locations(commands.add_parser("dashboard", help="serve the dashboards"))
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.set_defaults(handler=command_dashboard)
+
+    spc = commands.add_parser(
+        "spc", help="control chart of a CSV/Parquet file with the warehouse's SPC engine"
+    )
+    spc.add_argument("--chart", required=True, choices=list(CHARTS))
+    spc.add_argument("--input", required=True, help=".csv or .parquet file")
+    spc.add_argument("--value", default="value", help="count (p/np/c/u) or measurement column")
+    spc.add_argument("--size", help="units inspected per subgroup (p, np, u)")
+    spc.add_argument("--subgroup", help="subgroup column (default: each row its own subgroup)")
+    baseline = spc.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", type=int, help="first K subgroups form the baseline")
+    baseline.add_argument("--baseline-from", help="first subgroup of the baseline")
+    spc.add_argument("--baseline-to", help="last subgroup of the baseline")
+    spc.add_argument("--rules", default="we", choices=["we", "nelson", "none"])
+    spc.add_argument("--nsigmas", type=float, default=3.0, help="limit width (L for EWMA)")
+    spc.add_argument("--lambda", dest="ewma_lambda", type=float, default=0.2)
+    spc.add_argument("--k", type=float, default=0.5, help="CUSUM reference value (sigmas)")
+    spc.add_argument("--h", type=float, default=5.0, help="CUSUM decision interval (sigmas)")
+    spc.add_argument("--target", type=float, help="known process mean (EWMA, CUSUM)")
+    spc.add_argument("--sigma", type=float, help="known process sigma (EWMA, CUSUM)")
+    spc.add_argument("--sigma-method", choices=["mr", "sd"], help="I-MR sigma estimator")
+    spc.add_argument("--format", default="csv", choices=["csv", "json"])
+    spc.set_defaults(handler=command_spc)
 
     docs = with_locations(commands.add_parser("docs", help="build dbt docs and GE Data Docs"))
     docs.set_defaults(handler=command_docs)

@@ -7,6 +7,7 @@ macros with Jinja, so `qm spc` and the warehouse marts compute identical charts.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import duckdb
 import jinja2
@@ -56,3 +57,108 @@ def run_chart(
 ) -> pd.DataFrame:
     sql = chart_sql(source, chart, **parameters)
     return connection.execute(f"select * from ({sql}) order by chart, stage, subgroup_order").df()
+
+
+def _read_input(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    readers = {".csv": "read_csv_auto", ".parquet": "read_parquet"}
+    if path.suffix.lower() not in readers:
+        raise ValueError(f"{path}: expected a .csv or .parquet file")
+    if not path.exists():
+        raise ValueError(f"{path}: no such file")
+    connection.execute(
+        f"create temp table input_rows as select *, row_number() over () as _row"
+        f" from {readers[path.suffix.lower()]}(?)",
+        [str(path)],
+    )
+
+
+def _require_columns(connection, names: list[str | None]) -> None:
+    columns = {row[0] for row in connection.execute("describe input_rows").fetchall()}
+    missing = [name for name in names if name and name not in columns]
+    if missing:
+        raise ValueError(
+            f"column(s) {', '.join(missing)} not in the input; it has {', '.join(sorted(columns))}"
+        )
+
+
+def analyse_file(
+    path: Path,
+    chart: str,
+    value: str,
+    size: str | None = None,
+    subgroup: str | None = None,
+    baseline: int | None = None,
+    baseline_from: str | None = None,
+    baseline_to: str | None = None,
+    rules: str = "we",
+    **chart_options,
+) -> pd.DataFrame:
+    """One row per chart point with its limits and the rules that fired there."""
+    with duckdb.connect() as connection:
+        _read_input(connection, Path(path))
+        if chart in ATTRIBUTE_CHARTS and chart != "c" and not size:
+            raise ValueError(f"a {chart} chart needs --size (units inspected per subgroup)")
+        _require_columns(connection, [value, size, subgroup])
+        label = f'cast("{subgroup}" as varchar)' if subgroup else "cast(_row as varchar)"
+        baseline_sql, baseline_params = _baseline_condition(baseline, baseline_from, baseline_to)
+        connection.execute(
+            f"""
+            create temp table engine_input as
+            with labelled as (
+                select {label} as subgroup, _row, cast("{value}" as double) as value,
+                    {f'cast("{size}" as double)' if size else "1.0"} as size,
+                from input_rows
+            ),
+            first_rows as (
+                select *, min(_row) over (partition by subgroup) as first_row,
+                from labelled
+            ),
+            ordered as (
+                select *, dense_rank() over (order by first_row) as subgroup_order,
+                from first_rows
+            )
+            select 'input' as series_id, 1 as stage, subgroup_order, subgroup, value, size,
+                {baseline_sql} as in_baseline,
+            from ordered
+            """,
+            baseline_params,
+        )
+        connection.execute(
+            f"create temp table points as {chart_sql('engine_input', chart, **chart_options)}"
+        )
+        return connection.execute(
+            f"""
+            with fired as (
+                select series_id, stage, chart, subgroup_order,
+                    string_agg(rule, ';' order by rule) as signals,
+                from ({signals_sql("points", rules)})
+                group by all
+            )
+            select points.chart, points.subgroup, points.n, points.value, points.center,
+                points.lcl, points.ucl, points.in_baseline,
+                coalesce(fired.signals, '') as signals,
+            from points
+            left join fired using (series_id, stage, chart, subgroup_order)
+            order by points.chart, points.stage, points.subgroup_order
+            """
+        ).df()
+
+
+def _baseline_condition(
+    count: int | None, first: str | None, last: str | None
+) -> tuple[str, list[str]]:
+    """Which subgroups form the Phase I baseline (all of them unless told otherwise).
+
+    Bounds compare as numbers when both sides are numbers, else as text (ISO dates sort).
+    """
+    if count is not None:
+        return f"subgroup_order <= {int(count)}", []
+    bounds, params = [], []
+    for bound, operator in ((first, ">="), (last, "<=")):
+        if bound is not None:
+            bounds.append(
+                f"coalesce(try_cast(subgroup as double) {operator} try_cast(? as double),"
+                f" subgroup {operator} ?)"
+            )
+            params += [bound, bound]
+    return (" and ".join(bounds) or "true"), params

@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", help="folder to write (default: the landing folder)")
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--agents", type=int, default=40)
-    generate.add_argument("--days", type=int, default=84)
+    generate.add_argument("--days", type=int, default=112)
     generate.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
     generate.add_argument(
         "--faults", type=float, default=0.0, help="share of rows given a contract violation"

@@ -16,7 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.generate.contacts import agent_profiles, build_contacts, plan_special_causes
+from orchestration.generate.contacts import (
+    agent_profiles,
+    build_contacts,
+    plan_special_causes,
+    scorecard_change_day,
+)
 from orchestration.generate.evaluations import build_evaluations
 from orchestration.generate.faults import inject_faults
 from orchestration.generate.forms import form_yaml, targets_yaml
@@ -60,7 +65,7 @@ def generate_landing(
     first_names = np.array([name.split()[0] for name in roster.agents["agent_name"][:agents]])
     turns, pii_turns = build_transcripts(rng, contacts, first_names)
     say(f"{len(turns)} transcript turns; evaluations ...")
-    v2_from_day = days // 2
+    v2_from_day = scorecard_change_day(days)
     evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day)
     surveys = build_surveys(rng, contacts)
     team_agents = {
@@ -69,7 +74,7 @@ def generate_landing(
     }
     coaching = build_coaching(rng, evaluations, answers, team_agents, start, days)
     restated = restate_contacts(rng, contacts)
-    changes = build_process_changes(causes, roster.team_ids, start, days)
+    changes = build_process_changes(causes, roster.team_ids, start, v2_from_day)
 
     contacts_frame = _contacts_frame(contacts)
     files = [

@@ -74,14 +74,21 @@ class SpecialCauses:
         ]
 
 
+def scorecard_change_day(days: int) -> int:
+    """Scorecard v2 (a recorded process change, so a new SPC stage) a quarter of the way in."""
+    return days // 4
+
+
 def plan_special_causes(days: int, teams: int) -> SpecialCauses:
+    """Both causes start after the SPC baselines of the stage begun by the scorecard change
+    (at a quarter of the period), so a control chart can find them."""
     return SpecialCauses(
         disclosure_team=min(2, teams - 1),
-        disclosure_from=int(days * 0.55),
-        disclosure_to=max(int(days * 0.55) + 7, int(days * 0.8)),
+        disclosure_from=int(days * 0.7),
+        disclosure_to=max(int(days * 0.7) + 7, int(days * 0.85)),
         abandon_queue="billing",
-        abandon_from=int(days * 0.3),
-        abandon_to=int(days * 0.3) + 7,
+        abandon_from=int(days * 0.6),
+        abandon_to=int(days * 0.6) + 7,
     )
 
 

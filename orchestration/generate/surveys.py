@@ -84,7 +84,9 @@ def build_coaching(
     return pd.DataFrame(rows)
 
 
-def build_process_changes(causes: SpecialCauses, team_ids: list[str], start: dt.date, days: int):
+def build_process_changes(
+    causes: SpecialCauses, team_ids: list[str], start: dt.date, scorecard_day: int
+) -> pd.DataFrame:
     def at(day: int) -> dt.datetime:
         return dt.datetime.combine(start + dt.timedelta(days=day), dt.time(8))
 
@@ -92,7 +94,7 @@ def build_process_changes(causes: SpecialCauses, team_ids: list[str], start: dt.
         [
             {
                 "change_id": "PC001",
-                "effective_at": at(days // 2),
+                "effective_at": at(scorecard_day),
                 "scope": "all",
                 "description": "Scorecard customer_service v2 introduced (more weight on empathy).",
             },

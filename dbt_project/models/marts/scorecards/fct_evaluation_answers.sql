@@ -29,6 +29,7 @@ final as (
         evaluations.team_id,
         evaluations.site,
         evaluations.channel,
+        evaluations.queue,
         evaluations.evaluator_id,
         evaluations.evaluation_date,
         evaluations.week_start,

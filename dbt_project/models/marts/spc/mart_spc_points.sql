@@ -1,0 +1,140 @@
+-- One row per point of every configured control chart (metric × segment × grain), with its
+-- centre line and limits as computed by the SPC engine (macros/spc): limits come from the
+-- first subgroups of each stage and are held after them; a recorded process change whose
+-- scope matches the series starts a new stage with its own baseline.
+{%- set spc = var('spc') %}
+{%- set charts = spc['metrics'] | map(attribute='chart') | unique | list %}
+
+with observations as (
+    select * from {{ ref('int_spc_observations') }}
+),
+
+process_changes as (
+    select * from {{ ref('stg_process_changes') }}
+),
+
+series_observations as (
+    select
+        concat_ws('|', metric, nullif(metric_detail, ''), grain, segment_kind, segment_value)
+            as series_id,
+        *,
+    from observations
+),
+
+subgroups as (
+    select distinct series_id, segment_kind, segment_value, grain, subgroup_start
+    from series_observations
+),
+
+staged as (
+    select
+        subgroups.series_id,
+        subgroups.subgroup_start,
+        1 + count(process_changes.change_id) as stage,
+    from subgroups
+    left join process_changes
+        on cast(process_changes.effective_at as date) <= subgroups.subgroup_start
+        and (
+            process_changes.scope_kind = 'all'
+            or (
+                process_changes.scope_kind = subgroups.segment_kind
+                and process_changes.scope_value = subgroups.segment_value
+            )
+        )
+    group by subgroups.series_id, subgroups.subgroup_start
+),
+
+baselined as (
+    select
+        staged.*,
+        row_number() over (
+            partition by staged.series_id, staged.stage order by staged.subgroup_start
+        ) <= case subgroups.grain
+            {%- for grain in spc['grains'] %}
+            when '{{ grain.grain }}' then {{ grain.baseline_subgroups }}
+            {%- endfor %}
+        end as in_baseline,
+    from staged
+    inner join subgroups using (series_id, subgroup_start)
+),
+
+engine_input as (
+    select
+        series_observations.series_id,
+        series_observations.chart as chart_type,
+        baselined.stage,
+        date_diff('day', date '2000-01-03', series_observations.subgroup_start) as subgroup_order,
+        cast(series_observations.subgroup_start as varchar) as subgroup,
+        series_observations.value,
+        1.0 as size,
+        baselined.in_baseline,
+    from series_observations
+    inner join baselined using (series_id, subgroup_start)
+),
+
+{%- for chart in charts %}
+input_{{ chart }} as (
+    {%- if chart in ('p', 'np', 'c', 'u') %}
+    select
+        series_id, stage, subgroup_order, subgroup,
+        sum(value) as value, sum(size) as size, bool_or(in_baseline) as in_baseline,
+    from engine_input
+    where chart_type = '{{ chart }}'
+    group by series_id, stage, subgroup_order, subgroup
+    {%- else %}
+    select * exclude (chart_type) from engine_input where chart_type = '{{ chart }}'
+    {%- endif %}
+),
+{%- endfor %}
+
+points as (
+    {%- for chart in charts %}
+    {{ 'union all' if not loop.first }}
+    select '{{ chart }}' as chart_type, *
+    from ({{ spc_chart('input_' ~ chart, chart) }})
+    {%- endfor %}
+),
+
+series as (
+    select distinct
+        series_id, metric, nullif(metric_detail, '') as metric_detail, grain,
+        segment_kind, segment_value,
+    from series_observations
+),
+
+final as (
+    select
+        points.series_id,
+        series.metric,
+        series.metric_detail,
+        series.grain,
+        series.segment_kind,
+        series.segment_value,
+        points.chart_type,
+        points.chart,
+        points.stage,
+        min(cast(points.subgroup as date)) over (partition by points.series_id, points.stage)
+            as stage_started_on,
+        points.subgroup_order,
+        points.subgroup,
+        cast(points.subgroup as date) as subgroup_start,
+        points.n,
+        points.value,
+        points.center,
+        points.lcl,
+        points.ucl,
+        points.sigma,
+        points.in_baseline,
+        case
+            when points.value > points.ucl or points.value < points.lcl then 'beyond'
+            when points.sigma is null or points.sigma = 0 then null
+            when abs(points.value - points.center) > 2 * points.sigma then 'A'
+            when abs(points.value - points.center) > points.sigma then 'B'
+            else 'C'
+        end as zone,
+    from points
+    inner join series using (series_id)
+    where points.value is not null and points.center is not null
+)
+
+select * from final

@@ -1,0 +1,84 @@
+"""The SPC marts on generated data: the injected special causes are found, stages hold."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def truth(generated_landing) -> dict:
+    return json.loads((generated_landing / "ground_truth.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def warehouse(generated_run):
+    with duckdb.connect(str(generated_run.published), read_only=True) as connection:
+        yield connection
+
+
+def subgroups_until_first_signal(warehouse, series_id: str, from_date: str) -> int:
+    """How many daily subgroups after the true change the chart needed to signal."""
+    days = [
+        row[0]
+        for row in warehouse.execute(
+            "select distinct subgroup_start from marts.mart_spc_points"
+            " where series_id = ? and subgroup_start >= cast(? as date) order by 1",
+            [series_id, from_date],
+        ).fetchall()
+    ]
+    [(first_signal,)] = warehouse.execute(
+        "select min(subgroup_start) from marts.mart_spc_signals"
+        " where series_id = ? and subgroup_start >= cast(? as date)",
+        [series_id, from_date],
+    ).fetchall()
+    assert first_signal is not None, f"{series_id} never signalled after {from_date}"
+    return days.index(first_signal)
+
+
+def cause(truth, kind: str) -> dict:
+    return next(item for item in truth["special_causes"] if item["kind"] == kind)
+
+
+def test_stopped_disclosure_is_signalled_within_two_subgroups(warehouse, truth):
+    lapse = cause(truth, "stopped_recording_disclosure")
+    series = f"critical_fail_rate|day|team|{lapse['team_id']}"
+    assert subgroups_until_first_signal(warehouse, series, lapse["from_date"]) <= 2
+
+
+def test_abandonment_spike_is_signalled_within_two_subgroups(warehouse, truth):
+    spike = cause(truth, "abandonment_spike")
+    series = f"abandonment_rate|day|queue|{spike['queue']}"
+    assert subgroups_until_first_signal(warehouse, series, spike["from_date"]) <= 2
+
+
+def test_a_process_change_starts_a_stage_with_its_own_baseline(warehouse, truth):
+    lapse = cause(truth, "stopped_recording_disclosure")
+    series = f"critical_fail_rate|day|team|{lapse['team_id']}"
+    stages = warehouse.execute(
+        "select stage, min(subgroup_start), count(*) filter (where in_baseline),"
+        " count(distinct center) from marts.mart_spc_points where series_id = ?"
+        " group by stage order by stage",
+        [series],
+    ).fetchall()
+    # stage 2: the scorecard change (scope all); stage 3: the team's refresher training.
+    assert [stage for stage, *_ in stages] == [1, 2, 3]
+    assert str(stages[2][1]) == lapse["to_date"]
+    assert all(baseline > 0 and centres == 1 for _, _, baseline, centres in stages)
+
+
+def test_every_configured_metric_is_charted_on_every_grain(warehouse):
+    charted = set(
+        warehouse.execute(
+            "select distinct metric || '/' || grain from marts.mart_spc_points"
+        ).fetchall()
+    )
+    metrics = [
+        "evaluation_score", "critical_fail_rate", "failed_questions_per_evaluation",
+        "abandonment_rate", "unresolved_rate", "handle_seconds", "csat", "question_fail_rate",
+    ]  # fmt: skip
+    assert charted == {(f"{metric}/{grain}",) for metric in metrics for grain in ("day", "week")}

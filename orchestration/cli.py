@@ -125,6 +125,7 @@ def command_spc(arguments: argparse.Namespace) -> int:
             baseline_from=arguments.baseline_from,
             baseline_to=arguments.baseline_to,
             rules=arguments.rules,
+            exclude_beyond_limits=arguments.exclude_beyond_limits,
             **options,
         )
     except (ValueError, duckdb_errors()) as error:
@@ -185,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--baseline", type=int, help="first K subgroups form the baseline")
     baseline.add_argument("--baseline-from", help="first subgroup of the baseline")
     spc.add_argument("--baseline-to", help="last subgroup of the baseline")
+    spc.add_argument(
+        "--exclude-beyond-limits",
+        action="store_true",
+        help="Phase I: drop baseline subgroups beyond the limits and recompute until none",
+    )
     spc.add_argument("--rules", default="we", choices=["we", "nelson", "none"])
     spc.add_argument("--nsigmas", type=float, default=3.0, help="limit width (L for EWMA)")
     spc.add_argument("--lambda", dest="ewma_lambda", type=float, default=0.2)

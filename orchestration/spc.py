@@ -18,6 +18,7 @@ from orchestration import settings
 CHARTS = ("p", "np", "c", "u", "xbar_r", "xbar_s", "imr", "ewma", "cusum")
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
 RULE_SETS = ("we", "nelson", "none")
+MAX_EXCLUSION_PASSES = 20
 
 
 class _Exceptions:
@@ -91,9 +92,15 @@ def analyse_file(
     baseline_from: str | None = None,
     baseline_to: str | None = None,
     rules: str = "we",
+    exclude_beyond_limits: bool = False,
     **chart_options,
 ) -> pd.DataFrame:
-    """One row per chart point with its limits and the rules that fired there."""
+    """One row per chart point with its limits and the rules that fired there.
+
+    With `exclude_beyond_limits`, Phase I is iterated: baseline subgroups beyond the limits
+    (on any part of the chart) leave the baseline and the limits are recomputed, until none
+    is left.
+    """
     with duckdb.connect() as connection:
         _read_input(connection, Path(path))
         if chart in ATTRIBUTE_CHARTS and chart != "c" and not size:
@@ -123,9 +130,21 @@ def analyse_file(
             """,
             baseline_params,
         )
-        connection.execute(
-            f"create temp table points as {chart_sql('engine_input', chart, **chart_options)}"
-        )
+        points_sql = chart_sql("engine_input", chart, **chart_options)
+        connection.execute(f"create temp table points as {points_sql}")
+        for _ in range(MAX_EXCLUSION_PASSES if exclude_beyond_limits else 0):
+            beyond = connection.execute(
+                "select distinct subgroup_order from points"
+                " where in_baseline and (value > ucl or value < lcl)"
+            ).fetchall()
+            if not beyond:
+                break
+            connection.execute(
+                "update engine_input set in_baseline = false"
+                " where list_contains(?, subgroup_order)",
+                [[row[0] for row in beyond]],
+            )
+            connection.execute(f"create or replace temp table points as {points_sql}")
         return connection.execute(
             f"""
             with fired as (

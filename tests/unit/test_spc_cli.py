@@ -11,6 +11,7 @@ import pandas as pd
 from orchestration.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "spc"
+EXPECTED_CHARTS = json.loads((FIXTURES / "expected.json").read_text())["charts"]
 
 
 def run(capsys, *arguments: str) -> tuple[int, str, str]:
@@ -63,3 +64,19 @@ def test_a_proportion_chart_without_sizes_is_refused(capsys):
     )
     assert code == 2
     assert "--size" in err
+
+
+def test_iterative_exclusion_reproduces_the_revised_c_chart(capsys):
+    # qcc's circuit example: samples 6 and 20 leave the baseline of samples 1-26.
+    revised = next(c for c in EXPECTED_CHARTS if c["id"] == "circuit_c_revised")["published"]
+    code, out, _ = run(
+        capsys,
+        "--chart", "c", "--input", str(FIXTURES / "circuit.csv"), "--value", "defects",
+        "--subgroup", "sample", "--baseline", "26", "--exclude-beyond-limits",
+    )  # fmt: skip
+    assert code == 0
+    points = pd.read_csv(io.StringIO(out), dtype={"subgroup": str})
+    assert abs(points["center"].iloc[0] - revised["center"]) < 5e-5
+    assert abs(points["ucl"].iloc[0] - revised["ucl"]) < 5e-5
+    excluded = points[~points["in_baseline"] & (points["subgroup"].astype(int) <= 26)]
+    assert excluded["subgroup"].tolist() == ["6", "20"]

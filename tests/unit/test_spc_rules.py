@@ -87,3 +87,14 @@ def test_in_control_false_alarm_rate_of_rule_1_is_close_to_0_27_percent():
         ).fetchall()[0][0]
     # Binomial sd at n = 40 000 is 0.026 %; allow about 3 sd around 0.27 %.
     assert alarms / len(values) == pytest.approx(0.0027, abs=0.0008)
+
+
+def test_zone_rules_skip_rare_event_charts_whose_lcl_is_zero():
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create table points as select 's' as series_id, 1 as stage, 'p' as chart,"
+            " unnest(range(1, 11)) as subgroup_order, null::varchar as subgroup,"
+            " 0.0 as value, 0.02 as center, 0.0 as lcl, 0.1 as ucl, 0.03 as sigma"
+        )
+        fired = connection.execute(f"select * from ({signals_sql('points', 'we')})").fetchall()
+    assert fired == []

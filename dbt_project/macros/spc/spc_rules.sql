@@ -1,8 +1,9 @@
 {#- Run rules over chart points (the output of spc_chart): one row per signal, naming the
     rule, the subgroup where it fires and the points involved. Rules 1-4 are the Western
     Electric rules, 5-8 Nelson's further ones; `rules` is 'we' (1-4), 'nelson' (1-8) or
-    'none'. Zone rules (2-8) apply to charts of location (p, np, c, u, X̄, individuals);
-    rule 1 to every chart. -#}
+    'none'. Zone rules (2-8) apply to charts of location (X̄, individuals, and p, np, c, u
+    where the LCL is above 0: with rare events the count's distribution is too skewed for
+    zones, and runs of zero-defect days would fire rule 4); rule 1 to every chart. -#}
 {% macro spc_signals(points, rules='we') %}
     {%- set catalogue = [
         ('1', 1, 'a point beyond the control limits'),
@@ -19,7 +20,7 @@
         select
             *,
             case when sigma > 0 then (value - center) / sigma end as z,
-            chart in ('p', 'np', 'c', 'u', 'xbar', 'i') as has_zones,
+            chart in ('xbar', 'i') or (chart in ('p', 'np', 'c', 'u') and lcl > 0) as has_zones,
             sign(value - lag(value) over series_order) as step_direction,
         from {{ points }}
         window series_order as (partition by series_id, stage, chart order by subgroup_order)

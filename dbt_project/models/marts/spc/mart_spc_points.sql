@@ -1,7 +1,8 @@
 -- One row per point of every configured control chart (metric × segment × grain), with its
 -- centre line and limits as computed by the SPC engine (macros/spc): limits come from the
--- first subgroups of each stage and are held after them; a recorded process change whose
--- scope matches the series starts a new stage with its own baseline.
+-- first subgroups of each stage (less those beyond the limits, `baseline_exclusion_passes`
+-- times) and are held after them; a recorded process change whose scope matches the series
+-- starts a new stage with its own baseline.
 {%- set spc = var('spc') %}
 {%- set charts = spc['metrics'] | map(attribute='chart') | unique | list %}
 
@@ -72,8 +73,9 @@ engine_input as (
     inner join baselined using (series_id, subgroup_start)
 ),
 
+{%- set passes = spc.get('baseline_exclusion_passes', 0) %}
 {%- for chart in charts %}
-input_{{ chart }} as (
+input_{{ chart }}_0 as (
     {%- if chart in ('p', 'np', 'c', 'u') %}
     select
         series_id, stage, subgroup_order, subgroup,
@@ -85,13 +87,38 @@ input_{{ chart }} as (
     select * exclude (chart_type) from engine_input where chart_type = '{{ chart }}'
     {%- endif %}
 ),
+
+points_{{ chart }}_0 as (
+    select * from ({{ spc_chart('input_' ~ chart ~ '_0', chart) }})
+),
+{#- Phase I revision: baseline subgroups beyond the limits leave the baseline and the
+    limits are recomputed, `baseline_exclusion_passes` times. #}
+{%- for pass in range(1, passes + 1) %}
+
+input_{{ chart }}_{{ pass }} as (
+    select
+        previous.* exclude (in_baseline),
+        previous.in_baseline and not exists (
+            select 1 from points_{{ chart }}_{{ pass - 1 }} as beyond
+            where beyond.series_id = previous.series_id
+                and beyond.stage = previous.stage
+                and beyond.subgroup_order = previous.subgroup_order
+                and beyond.in_baseline
+                and (beyond.value > beyond.ucl or beyond.value < beyond.lcl)
+        ) as in_baseline,
+    from input_{{ chart }}_{{ pass - 1 }} as previous
+),
+
+points_{{ chart }}_{{ pass }} as (
+    select * from ({{ spc_chart('input_' ~ chart ~ '_' ~ pass, chart) }})
+),
+{%- endfor %}
 {%- endfor %}
 
 points as (
     {%- for chart in charts %}
     {{ 'union all' if not loop.first }}
-    select '{{ chart }}' as chart_type, *
-    from ({{ spc_chart('input_' ~ chart, chart) }})
+    select '{{ chart }}' as chart_type, * from points_{{ chart }}_{{ passes }}
     {%- endfor %}
 ),
 

@@ -59,7 +59,8 @@ def _columns_named(document: dict) -> list[str]:
     columns: list[str] = []
     for expectation in document["expectations"]:
         kwargs = expectation.get("kwargs", {})
-        for name in [kwargs.get("column"), *kwargs.get("column_list", [])]:
+        named = [kwargs.get(key) for key in ("column", "column_A", "column_B")]
+        for name in [*named, *kwargs.get("column_list", [])]:
             if name and name not in columns:
                 columns.append(name)
     return columns

@@ -15,8 +15,8 @@ import pandas as pd
 
 from orchestration import settings
 
-CHARTS = ("p", "np", "c", "u", "xbar_r", "xbar_s", "imr", "ewma", "cusum")
-ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
+CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u", "xbar_r", "xbar_s", "imr", "ewma", "cusum")
+ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
 RULE_SETS = ("we", "nelson", "none")
 MAX_EXCLUSION_PASSES = 20
 

@@ -7,6 +7,8 @@
 ) %}
     {%- if chart in ('p', 'np', 'c', 'u') -%}
         {{ spc_attribute_chart(source, chart, nsigmas) }}
+    {%- elif chart in ('laney_p', 'laney_u') -%}
+        {{ spc_laney_chart(source, chart, nsigmas) }}
     {%- elif chart == 'xbar_r' -%}
         {{ spc_xbar_chart(source, 'r', nsigmas) }}
     {%- elif chart == 'xbar_s' -%}

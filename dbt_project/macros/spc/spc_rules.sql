@@ -20,7 +20,8 @@
         select
             *,
             case when sigma > 0 then (value - center) / sigma end as z,
-            chart in ('xbar', 'i') or (chart in ('p', 'np', 'c', 'u') and lcl > 0) as has_zones,
+            chart in ('xbar', 'i')
+                or (chart in ('p', 'np', 'c', 'u', 'laney_p', 'laney_u') and lcl > 0) as has_zones,
             sign(value - lag(value) over series_order) as step_direction,
         from {{ points }}
         window series_order as (partition by series_id, stage, chart order by subgroup_order)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.generate.contacts import (
+    DAY_EFFECTS,
     agent_profiles,
     build_contacts,
     plan_special_causes,
@@ -154,6 +155,7 @@ def generate_landing(
         "team_change": roster.team_change,
         "form_versions": {"1": start.replace(day=1).isoformat(), "2": v2_from.isoformat()},
         "special_causes": causes.as_ground_truth(start, roster.team_ids),
+        "day_effects": DAY_EFFECTS,
         "restated_interactions": {
             row.interaction_id: {"resolved": bool(row.resolved)} for row in restated.itertuples()
         },

@@ -39,6 +39,14 @@ BEHAVIOURS = (
     "resolution_check",
     "closing",
 )
+# Day-to-day variation beyond the binomial: what makes a real centre's p charts overdispersed.
+DAY_EFFECTS = {
+    "abandonment_day_log_sd": 0.4,  # per day (staffing), multiplies abandonment everywhere
+    "abandonment_queue_log_sd": 0.25,  # per day and queue, on top
+    "handle_time_log_sd": 0.06,  # per day, multiplies talk time
+    "behaviour_sd": 0.03,  # per day, added to every behaviour probability
+    "resolution_sd": 0.04,  # per day, added to the resolution probability
+}
 
 
 @dataclass
@@ -148,7 +156,14 @@ def build_contacts(
         & (day_index >= causes.abandon_from)
         & (day_index < causes.abandon_to)
     )
-    abandon_probability = np.where(channel == 2, 0.0, np.where(spike, 0.3, 0.05))
+    queue_names = sorted(set(queue))
+    queue_day_effect = np.exp(
+        rng.normal(0, DAY_EFFECTS["abandonment_day_log_sd"], (days, 1))
+        + rng.normal(0, DAY_EFFECTS["abandonment_queue_log_sd"], (days, len(queue_names)))
+    )
+    queue_index = np.searchsorted(queue_names, queue)
+    usual = np.clip(0.05 * queue_day_effect[day_index, queue_index], 0, 0.5)
+    abandon_probability = np.where(channel == 2, 0.0, np.where(spike, 0.3, usual))
     abandoned = rng.random(count) < abandon_probability
 
     p = {name: profiles[name].to_numpy()[agent_index] for name in profiles.columns}
@@ -158,7 +173,8 @@ def build_contacts(
     hold_seconds = (hold_count * rng.exponential(70, count)).round()
     wrap_up = rng.exponential(40, count).round()
 
-    behaviour = {name: rng.random(count) < p[name] for name in BEHAVIOURS}
+    day_shift = rng.normal(0, DAY_EFFECTS["behaviour_sd"], days)[day_index]
+    behaviour = {name: rng.random(count) < p[name] + day_shift for name in BEHAVIOURS}
     lapse = (
         (team == causes.disclosure_team)
         & (day_index >= causes.disclosure_from)
@@ -167,8 +183,15 @@ def build_contacts(
     behaviour["disclosure"] = np.where(lapse, rng.random(count) < 0.2, behaviour["disclosure"])
     empathy = rng.binomial(4, p["empathy"])
     rude = rng.random(count) < p["rudeness"]
+    resolution_day = rng.normal(0, DAY_EFFECTS["resolution_sd"], days)[day_index]
     resolved_probability = np.clip(
-        0.55 + 0.3 * p["agent_skill"] + 0.05 * behaviour["resolution_check"] - 0.3 * rude, 0, 1
+        0.55
+        + 0.3 * p["agent_skill"]
+        + 0.05 * behaviour["resolution_check"]
+        - 0.3 * rude
+        + resolution_day,
+        0,
+        1,
     )
     resolved = rng.random(count) < resolved_probability
 

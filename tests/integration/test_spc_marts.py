@@ -82,3 +82,30 @@ def test_every_configured_metric_is_charted_on_every_grain(warehouse):
         "abandonment_rate", "unresolved_rate", "handle_seconds", "csat", "question_fail_rate",
     ]  # fmt: skip
     assert charted == {(f"{metric}/{grain}",) for metric in metrics for grain in ("day", "week")}
+
+
+def test_overdispersed_series_get_laney_charts_with_a_reason(warehouse, truth):
+    # Abandonment varies from day to day beyond chance (ground_truth day_effects), so some
+    # of its series must be charted as Laney p′, with the reason and the managers' sentence.
+    assert truth["day_effects"]["abandonment_day_log_sd"] > 0
+    laney = warehouse.execute(
+        "select distinct series_id, sigma_z, chart_choice_reason, limits_explanation"
+        " from marts.mart_spc_points where metric = 'abandonment_rate'"
+        " and chart_type = 'laney_p'"
+    ).fetchall()
+    assert laney
+    for _, sigma_z, reason, explanation in laney:
+        assert sigma_z > 1
+        assert reason.startswith(f"Laney chart: sigma_z = {sigma_z:.2f}")
+        assert "wider than on a textbook chart" in explanation
+
+
+def test_laney_is_chosen_exactly_when_sigma_z_is_clearly_above_one(warehouse):
+    rows = warehouse.execute(
+        "select distinct series_id, stage, chart_type, sigma_z, sigma_z_moving_ranges"
+        " from marts.mart_spc_points where sigma_z is not null"
+    ).fetchall()
+    assert rows
+    for series_id, _, chart_type, sigma_z, ranges in rows:
+        threshold = 1 + 2 * 0.83 / max(ranges, 1) ** 0.5
+        assert chart_type.startswith("laney") == (sigma_z > threshold), series_id

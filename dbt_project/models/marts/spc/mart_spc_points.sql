@@ -4,7 +4,13 @@
 -- times) and are held after them; a recorded process change whose scope matches the series
 -- starts a new stage with its own baseline.
 {%- set spc = var('spc') %}
-{%- set charts = spc['metrics'] | map(attribute='chart') | unique | list %}
+{%- set configured = spc['metrics'] | map(attribute='chart') | unique | list %}
+{#- p and u series are also charted as Laney p′ / u′; the overdispersion of each series
+    stage decides which one is kept (metric option `overdispersion`: auto, laney, plain). #}
+{%- set laney = {'p': 'laney_p', 'u': 'laney_u'} %}
+{%- set charts = configured.copy() %}
+{%- for chart in configured if chart in laney %}{% do charts.append(laney[chart]) %}{% endfor %}
+{%- set base_of = {'laney_p': 'p', 'laney_u': 'u'} %}
 
 with observations as (
     select * from {{ ref('int_spc_observations') }}
@@ -76,12 +82,12 @@ engine_input as (
 {%- set passes = spc.get('baseline_exclusion_passes', 0) %}
 {%- for chart in charts %}
 input_{{ chart }}_0 as (
-    {%- if chart in ('p', 'np', 'c', 'u') %}
+    {%- if chart in ('p', 'np', 'c', 'u', 'laney_p', 'laney_u') %}
     select
         series_id, stage, subgroup_order, subgroup,
         sum(value) as value, sum(size) as size, bool_or(in_baseline) as in_baseline,
     from engine_input
-    where chart_type = '{{ chart }}'
+    where chart_type = '{{ base_of.get(chart, chart) }}'
     group by series_id, stage, subgroup_order, subgroup
     {%- else %}
     select * exclude (chart_type) from engine_input where chart_type = '{{ chart }}'
@@ -115,11 +121,72 @@ points_{{ chart }}_{{ pass }} as (
 {%- endfor %}
 {%- endfor %}
 
-points as (
+all_points as (
     {%- for chart in charts %}
     {{ 'union all' if not loop.first }}
     select '{{ chart }}' as chart_type, * from points_{{ chart }}_{{ passes }}
     {%- endfor %}
+),
+
+overdispersion as (
+    {%- for chart in configured | select('in', laney) %}
+    {{ 'union all' if not loop.first }}
+    select
+        *,
+        -- "clearly above 1": beyond two standard errors of the moving-range estimate
+        1 + 2 * 0.83 / sqrt(greatest(moving_ranges_count, 1)) as laney_threshold,
+    from ({{ spc_overdispersion('input_' ~ chart ~ '_0', chart) }})
+    {%- endfor %}
+),
+
+overdispersion_modes as (
+    {%- for metric in spc['metrics'] %}
+    {{ 'union all' if not loop.first }}
+    select '{{ metric.metric }}' as metric, '{{ metric.overdispersion or "auto" }}' as mode
+    {%- endfor %}
+),
+
+chart_choice as (
+    select
+        overdispersion.series_id,
+        overdispersion.stage,
+        overdispersion.sigma_z,
+        overdispersion.moving_ranges_count,
+        overdispersion.laney_threshold,
+        overdispersion_modes.mode = 'laney' or (
+            overdispersion_modes.mode = 'auto'
+            and overdispersion.sigma_z > overdispersion.laney_threshold
+        ) as is_laney,
+    from overdispersion
+    inner join (select distinct series_id, metric from series_observations) as series_metric
+        using (series_id)
+    inner join overdispersion_modes using (metric)
+),
+
+points as (
+    select
+        all_points.*,
+        chart_choice.sigma_z,
+        chart_choice.moving_ranges_count as sigma_z_moving_ranges,
+        case
+            when chart_choice.series_id is null
+                then 'configured ' || all_points.chart_type || ' chart'
+            when chart_choice.is_laney then format(
+                'Laney chart: sigma_z = {:.2f} over {} baseline subgroups, above {:.2f}',
+                chart_choice.sigma_z, chart_choice.moving_ranges_count + 1,
+                chart_choice.laney_threshold)
+            else format(
+                'plain chart: sigma_z = {:.2f} over {} baseline subgroups, within {:.2f}',
+                chart_choice.sigma_z, chart_choice.moving_ranges_count + 1,
+                chart_choice.laney_threshold)
+        end as chart_choice_reason,
+    from all_points
+    left join chart_choice using (series_id, stage)
+    where chart_choice.series_id is null
+        or all_points.chart_type = case
+            when chart_choice.is_laney then 'laney_' || all_points.chart_type[-1:]
+            else all_points.chart_type[-1:]
+        end
 ),
 
 series as (
@@ -152,6 +219,14 @@ final as (
         points.ucl,
         points.sigma,
         points.in_baseline,
+        points.sigma_z,
+        points.sigma_z_moving_ranges,
+        points.chart_choice_reason,
+        case when points.chart_type like 'laney%' then format(
+            'The limits are wider than on a textbook chart because, at these volumes, ordinary'
+            || ' {}s already differ {:.1f} times more than chance alone explains; only moves'
+            || ' beyond that everyday variation are flagged.', series.grain, points.sigma_z)
+        end as limits_explanation,
         case
             when points.value > points.ucl or points.value < points.lcl then 'beyond'
             when points.sigma is null or points.sigma = 0 then null

@@ -70,3 +70,64 @@ def metric_grid(frame: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
     """The four headline metrics as a 2 × 2 grid of trends against target."""
     charts = [metric_trend(frame, metric, width) for metric in METRICS]
     return alt.vconcat(alt.hconcat(*charts[:2]), alt.hconcat(*charts[2:]))
+
+
+DISPERSION_PARTS = ("s", "r", "mr")
+
+
+def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt.LayerChart:
+    """One chart part: points, centre and limits as stored (stepped, per stage), stage
+    boundaries as labelled rules, signalled points in red with their rules in the tooltip."""
+    frame = points[points["chart"] == part]
+    base = alt.Chart(frame).encode(
+        x=alt.X("subgroup_start:T", title="Subgroup", axis=alt.Axis(format="%d %b"))
+    )
+    tooltip = [
+        alt.Tooltip("subgroup_start:T", title="Subgroup", format="%d %b %Y"),
+        alt.Tooltip("value:Q", title="Value", format=".4~f"),
+        alt.Tooltip("center:Q", title="Centre", format=".4~f"),
+        alt.Tooltip("lcl:Q", title="LCL", format=".4~f"),
+        alt.Tooltip("ucl:Q", title="UCL", format=".4~f"),
+        alt.Tooltip("n:Q", title="n"),
+        alt.Tooltip("stage:O", title="Stage"),
+        alt.Tooltip("rules_fired:N", title="Rules fired"),
+    ]
+    limits = [
+        base.mark_line(interpolate="step-after", color=color, strokeDash=dash).encode(
+            y=alt.Y(f"{column}:Q", title=part), detail="stage:O"
+        )
+        for column, color, dash in (
+            ("ucl", "#d62728", [5, 3]),
+            ("center", "#2ca02c", [1, 0]),
+            ("lcl", "#d62728", [5, 3]),
+        )
+    ]
+    values = base.mark_line(point=True, color="#1f77b4").encode(
+        y=alt.Y("value:Q", title=part, scale=alt.Scale(zero=False)), tooltip=tooltip
+    )
+    flagged = (
+        base.transform_filter("datum.rules_fired != null")
+        .mark_point(color="#d62728", size=120, filled=True)
+        .encode(y="value:Q", tooltip=tooltip)
+    )
+    boundaries = frame[frame["stage"] > 1].drop_duplicates("stage")
+    stage_rules = (
+        alt.Chart(boundaries)
+        .mark_rule(color="#7f7f7f", strokeDash=[2, 2])
+        .encode(x="stage_started_on:T")
+    )
+    stage_labels = (
+        alt.Chart(boundaries)
+        .mark_text(align="left", dx=3, dy=-6, color="#555")
+        .encode(x="stage_started_on:T", y=alt.value(0), text="stage_started_by:N")
+    )
+    height = 160 if part in DISPERSION_PARTS else 280
+    return alt.layer(*limits, values, flagged, stage_rules, stage_labels).properties(
+        width=width, height=height, title=part
+    )
+
+
+def control_chart(points: pd.DataFrame, width: int = 900) -> alt.VConcatChart:
+    """The chart of location on top, its dispersion companion (S, R or MR) below."""
+    parts = sorted(points["chart"].unique(), key=lambda part: part in DISPERSION_PARTS)
+    return alt.vconcat(*[control_chart_part(points, part, width) for part in parts])

@@ -61,3 +61,47 @@ def quality_weekly(site: str, team_id: str, channel: str) -> pd.DataFrame:
         " where site = ? and team_id = ? and channel = ? order by week_start",
         (site, team_id, channel),
     )
+
+
+ATTENTION_COLUMNS = """
+    series_id, metric, coalesce(metric_detail, '') as metric_detail, grain, segment_kind,
+    segment_value, chart_type, signalled_on, pattern_started_on, rule, rules_fired,
+    rule_in_words, value, center, lcl, ucl, coalesce(explained_by, '') as explained_by,
+    is_explained_by_change
+"""
+POINT_COLUMNS = """
+    series_id, metric, metric_detail, grain, segment_kind, segment_value, chart_type, chart,
+    stage, stage_started_on, stage_started_by, subgroup_start, n, value, center, lcl, ucl,
+    in_baseline, zone, sigma_z, chart_choice_reason, limits_explanation, rules_fired
+"""
+
+
+def needs_attention() -> pd.DataFrame:
+    return query(
+        f"select {ATTENTION_COLUMNS} from marts.mart_spc_attention order by signalled_on desc"
+    )
+
+
+def spc_series() -> pd.DataFrame:
+    """Every charted series, for the pickers."""
+    return query(
+        "select distinct series_id, metric, coalesce(metric_detail, '') as metric_detail, grain,"
+        " segment_kind, segment_value from marts.mart_spc_points"
+        " order by metric, metric_detail, grain, segment_kind, segment_value"
+    )
+
+
+def spc_points(series_id: str) -> pd.DataFrame:
+    return query(
+        f"select {POINT_COLUMNS} from marts.mart_spc_chart_points where series_id = ?"
+        " order by chart, subgroup_start",
+        (series_id,),
+    )
+
+
+def spc_signals(series_id: str) -> pd.DataFrame:
+    return query(
+        "select subgroup_start, chart, rule, rule_description, value, center, lcl, ucl"
+        " from marts.mart_spc_signals where series_id = ? order by subgroup_start desc, rule",
+        (series_id,),
+    )

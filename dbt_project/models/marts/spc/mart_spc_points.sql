@@ -38,6 +38,10 @@ staged as (
         subgroups.series_id,
         subgroups.subgroup_start,
         1 + count(process_changes.change_id) as stage,
+        arg_max(
+            process_changes.change_id || ': ' || process_changes.description,
+            process_changes.effective_at
+        ) as stage_started_by,
     from subgroups
     left join process_changes
         on cast(process_changes.effective_at as date) <= subgroups.subgroup_start
@@ -209,6 +213,7 @@ final as (
         points.stage,
         min(cast(points.subgroup as date)) over (partition by points.series_id, points.stage)
             as stage_started_on,
+        stage_changes.stage_started_by,
         points.subgroup_order,
         points.subgroup,
         cast(points.subgroup as date) as subgroup_start,
@@ -236,6 +241,8 @@ final as (
         end as zone,
     from points
     inner join series using (series_id)
+    left join (select distinct series_id, stage, stage_started_by from staged) as stage_changes
+        using (series_id, stage)
     where points.value is not null and points.center is not null
 )
 

@@ -61,3 +61,45 @@ def test_values_are_formatted_for_tiles():
     assert charts.format_value(QA, 84.849) == "84.8"
     assert charts.format_value(CRITICAL, 0.0625) == "6.2%"
     assert charts.format_value(QA, None) == "–"
+
+
+def spc_frame() -> pd.DataFrame:
+    days = pd.to_datetime(["2026-06-01", "2026-06-02", "2026-06-03", "2026-06-04"])
+    common = {
+        "subgroup_start": list(days) * 2,
+        "stage": [1, 1, 2, 2] * 2,
+        "stage_started_on": list(pd.to_datetime(["2026-06-01"] * 2 + ["2026-06-03"] * 2)) * 2,
+        "stage_started_by": [None, None, "PC001: new script", "PC001: new script"] * 2,
+        "n": [5] * 8,
+    }
+    return pd.DataFrame(
+        {
+            **common,
+            "chart": ["xbar"] * 4 + ["s"] * 4,
+            "value": [10.0, 12.5, 9.0, 10.2, 1.0, 1.2, 0.9, 1.1],
+            "center": [10.0, 10.0, 9.5, 9.5, 1.0, 1.0, 1.0, 1.0],
+            "lcl": [8.0, 8.0, 7.5, 7.5, 0.0, 0.0, 0.0, 0.0],
+            "ucl": [12.0, 12.0, 11.5, 11.5, 2.0, 2.0, 2.0, 2.0],
+            "rules_fired": [None, "1", None, None, None, None, None, None],
+        }
+    )
+
+
+def test_control_chart_puts_the_dispersion_companion_below():
+    spec = charts.control_chart(spc_frame()).to_dict()
+    assert [part["title"] for part in spec["vconcat"]] == ["xbar", "s"]
+
+
+def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals():
+    spec = charts.control_chart_part(spc_frame(), "xbar").to_dict()
+    ucl, center, lcl, values, flagged, stage_rule, stage_label = spec["layer"]
+    for layer, field in ((ucl, "ucl"), (center, "center"), (lcl, "lcl")):
+        assert layer["encoding"]["y"]["field"] == field
+        assert layer["mark"]["interpolate"] == "step-after"
+        assert layer["encoding"]["detail"]["field"] == "stage"
+    assert flagged["transform"] == [{"filter": "datum.rules_fired != null"}]
+    tooltip = [item["field"] for item in values["encoding"]["tooltip"]]
+    assert "rules_fired" in tooltip and "ucl" in tooltip
+    assert stage_label["encoding"]["text"]["field"] == "stage_started_by"
+    boundaries = [row for row in spec["datasets"][stage_rule["data"]["name"]]]
+    assert [row["stage"] for row in boundaries] == [2]

@@ -1,4 +1,5 @@
-"""`make bench`: throughput and peak memory of the generator, the ingest and the pipeline.
+"""`make bench`: throughput and peak memory of the generator, the ingest and the pipeline,
+and how fast each dashboard page renders on the warehouse it built.
 
 Each measurement runs in its own process (so peak RSS is its own), prints rows/s and peak
 memory, and compares them with `benchmarks/baseline.json` (ratio > 1 = faster / leaner than
@@ -35,6 +36,21 @@ elif stage == "ingest":
     with duckdb.connect(str(folder / "ingest.duckdb")) as connection:
         rows = sum(ingest_export(connection, export, folder / "landing").total("rows_in")
                    for export in INGEST_ORDER)
+elif stage == "pages":
+    import os
+    from streamlit.testing.v1 import AppTest
+    os.environ["QM_WAREHOUSE"] = str(folder / "wh" / "qm.duckdb")
+    pages = Path("dashboards/pages")
+    timings = {}
+    for page in sorted(pages.glob("*.py")):
+        app = AppTest.from_file(str(page.resolve()), default_timeout=120)
+        first = time.perf_counter(); app.run(); cold = time.perf_counter() - first
+        again = time.perf_counter(); app.run(); warm = time.perf_counter() - again
+        assert not app.exception, page
+        timings[page.stem] = {"cold_seconds": round(cold, 3), "warm_seconds": round(warm, 3)}
+    print(json.dumps({"rows": len(timings), "seconds": time.perf_counter() - started,
+                      "rows_per_second": 0.0, "peak_mib": 0.0, "pages": timings}))
+    sys.exit(0)
 else:
     import subprocess
     subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--landing",
@@ -78,9 +94,17 @@ def main() -> int:
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        for stage in ("generate", "ingest", "pipeline"):
+        for stage in ("generate", "ingest", "pipeline", "pages"):
             result = measure(stage, Path(folder))
             results[stage] = result
+            if stage == "pages":
+                for page, timing in result["pages"].items():
+                    print(
+                        f"page {page:18s} renders in {timing['cold_seconds']:.2f} s cold,"
+                        f" {timing['warm_seconds']:.2f} s cached (target < 1 s)",
+                        flush=True,
+                    )
+                continue
             line = (
                 f"{stage:9s} {result['rows']:>10,} rows in {result['seconds']:7.1f} s"
                 f" = {result['rows_per_second']:>10,.0f} rows/s, peak {result['peak_mib']:7.0f} MiB"

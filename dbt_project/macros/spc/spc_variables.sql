@@ -77,21 +77,7 @@
         inner join baseline using (series_id, stage)
     )
 
-    select
-        series_id,
-        stage,
-        chart,
-        subgroup_order,
-        subgroup,
-        n,
-        value,
-        center,
-        case when chart = 'xbar' then center - {{ nsigmas }} * sigma
-            else greatest(center - {{ nsigmas }} * sigma, 0) end as lcl,
-        center + {{ nsigmas }} * sigma as ucl,
-        sigma,
-        in_baseline,
-    from parts
+    {{ spc_points_with_limits('parts', 'xbar', nsigmas) }}
 {% endmacro %}
 
 {% macro spc_imr_chart(source, nsigmas=3, sigma_method="mr") %}
@@ -158,6 +144,12 @@
         where moving_range is not null
     )
 
+    {{ spc_points_with_limits('parts', 'i', nsigmas) }}
+{% endmacro %}
+
+{#- The engine's output columns over `parts`; limits at ± nsigmas · sigma, the LCL floored at
+    0 except on the chart of location (a mean can be negative, a spread cannot). -#}
+{% macro spc_points_with_limits(parts, location_chart, nsigmas) %}
     select
         series_id,
         stage,
@@ -167,10 +159,10 @@
         n,
         value,
         center,
-        case when chart = 'i' then center - {{ nsigmas }} * sigma
+        case when chart = '{{ location_chart }}' then center - {{ nsigmas }} * sigma
             else greatest(center - {{ nsigmas }} * sigma, 0) end as lcl,
         center + {{ nsigmas }} * sigma as ucl,
         sigma,
         in_baseline,
-    from parts
+    from {{ parts }}
 {% endmacro %}

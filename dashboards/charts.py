@@ -111,15 +111,20 @@ def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt
         .encode(y="value:Q", tooltip=tooltip)
     )
     boundaries = frame[frame["stage"] > 1].drop_duplicates("stage")
+    stage_tooltip = [
+        alt.Tooltip("stage_started_on:T", title="New stage from", format="%d %b %Y"),
+        alt.Tooltip("stage_started_by:N", title="Process change"),
+    ]
     stage_rules = (
         alt.Chart(boundaries)
         .mark_rule(color="#7f7f7f", strokeDash=[2, 2])
-        .encode(x="stage_started_on:T")
+        .encode(x="stage_started_on:T", tooltip=stage_tooltip)
     )
     stage_labels = (
         alt.Chart(boundaries)
+        .transform_calculate(change="split(datum.stage_started_by, ':')[0]")
         .mark_text(align="left", dx=3, dy=-6, color="#555")
-        .encode(x="stage_started_on:T", y=alt.value(0), text="stage_started_by:N")
+        .encode(x="stage_started_on:T", y=alt.value(0), text="change:N", tooltip=stage_tooltip)
     )
     height = 160 if part in DISPERSION_PARTS else 280
     return alt.layer(*limits, values, flagged, stage_rules, stage_labels).properties(

@@ -85,8 +85,8 @@ def needs_attention() -> pd.DataFrame:
 def spc_series() -> pd.DataFrame:
     """Every charted series, for the pickers."""
     return query(
-        "select distinct series_id, metric, coalesce(metric_detail, '') as metric_detail, grain,"
-        " segment_kind, segment_value from marts.mart_spc_points"
+        "select series_id, metric, metric_detail, grain, segment_kind, segment_value"
+        " from marts.mart_spc_series"
         " order by metric, metric_detail, grain, segment_kind, segment_value"
     )
 

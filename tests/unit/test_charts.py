@@ -100,6 +100,7 @@ def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals()
     assert flagged["transform"] == [{"filter": "datum.rules_fired != null"}]
     tooltip = [item["field"] for item in values["encoding"]["tooltip"]]
     assert "rules_fired" in tooltip and "ucl" in tooltip
-    assert stage_label["encoding"]["text"]["field"] == "stage_started_by"
+    assert stage_label["encoding"]["text"]["field"] == "change"
+    assert "stage_started_by" in [item["field"] for item in stage_label["encoding"]["tooltip"]]
     boundaries = [row for row in spec["datasets"][stage_rule["data"]["name"]]]
     assert [row["stage"] for row in boundaries] == [2]

@@ -40,9 +40,15 @@ def format_value(metric: Metric, value: float | None) -> str:
     return f"{value:.1f}" if metric.column == "qa_score_avg" else f"{value:.0f}"
 
 
+def segment_label(kind: str, value: str) -> str:
+    """How a chart's segment reads: 'team T02', or 'whole centre' for the all segment."""
+    return "whole centre" if kind == "all" else f"{kind} {value}"
+
+
 def metric_trend(frame: pd.DataFrame, metric: Metric, width: int = 420) -> alt.LayerChart:
     """Weekly values as a line with points, the target as a dashed step line."""
-    base = alt.Chart(frame).encode(
+    plotted = frame[["week_start", metric.column, metric.target, metric.count]]
+    base = alt.Chart().encode(
         x=alt.X("week_start:T", title="ISO week (Monday)", axis=alt.Axis(format="%d %b")),
     )
     tooltip = [
@@ -63,7 +69,9 @@ def metric_trend(frame: pd.DataFrame, metric: Metric, width: int = 420) -> alt.L
     target = base.mark_line(strokeDash=[6, 4], color="#d62728", interpolate="step-after").encode(
         y=f"{metric.target}:Q", tooltip=tooltip
     )
-    return alt.layer(values, target).properties(title=metric.title, width=width, height=220)
+    return alt.layer(values, target, data=plotted).properties(
+        title=metric.title, width=width, height=220
+    )
 
 
 def metric_grid(frame: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
@@ -73,13 +81,16 @@ def metric_grid(frame: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
 
 
 DISPERSION_PARTS = ("s", "r", "mr")
+PLOTTED_POINT_COLUMNS = [
+    "subgroup_start", "value", "center", "lcl", "ucl", "n", "stage", "rules_fired",
+]  # fmt: skip
 
 
 def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt.LayerChart:
     """One chart part: points, centre and limits as stored (stepped, per stage), stage
     boundaries as labelled rules, signalled points in red with their rules in the tooltip."""
     frame = points[points["chart"] == part]
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(
         x=alt.X("subgroup_start:T", title="Subgroup", axis=alt.Axis(format="%d %b"))
     )
     tooltip = [
@@ -110,7 +121,8 @@ def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt
         .mark_point(color="#d62728", size=120, filled=True)
         .encode(y="value:Q", tooltip=tooltip)
     )
-    boundaries = frame[frame["stage"] > 1].drop_duplicates("stage")
+    boundaries = frame.loc[frame["stage"] > 1, ["stage", "stage_started_on", "stage_started_by"]]
+    boundaries = boundaries.drop_duplicates("stage")
     stage_tooltip = [
         alt.Tooltip("stage_started_on:T", title="New stage from", format="%d %b %Y"),
         alt.Tooltip("stage_started_by:N", title="Process change"),
@@ -127,12 +139,12 @@ def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt
         .encode(x="stage_started_on:T", y=alt.value(0), text="change:N", tooltip=stage_tooltip)
     )
     height = 160 if part in DISPERSION_PARTS else 280
-    return alt.layer(*limits, values, flagged, stage_rules, stage_labels).properties(
-        width=width, height=height, title=part
-    )
+    return alt.layer(
+        *limits, values, flagged, stage_rules, stage_labels, data=frame[PLOTTED_POINT_COLUMNS]
+    ).properties(width=width, height=height, title=part)
 
 
-def control_chart(points: pd.DataFrame, width: int = 900) -> alt.VConcatChart:
+def control_chart(points: pd.DataFrame, width: int = 900, title: str = "") -> alt.VConcatChart:
     """The chart of location on top, its dispersion companion (S, R or MR) below."""
     parts = sorted(points["chart"].unique(), key=lambda part: part in DISPERSION_PARTS)
-    return alt.vconcat(*[control_chart_part(points, part, width) for part in parts])
+    return alt.vconcat(*[control_chart_part(points, part, width) for part in parts], title=title)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts, queries, specs
 
 
 def pick(label: str, options: list[str], key: str) -> str:
@@ -24,6 +24,7 @@ except queries.WarehouseMissing as missing:
 metric = pick("Metric", sorted(series["metric"].unique()), "metric")
 series = series[series["metric"] == metric]
 details = sorted(series["metric_detail"].unique())
+detail = ""
 if details != [""]:
     detail = pick("Question", details, "detail")
     series = series[series["metric_detail"] == detail]
@@ -41,7 +42,9 @@ baseline = latest[latest["in_baseline"]]
 
 left, right = st.columns([3, 1])
 with left:
-    st.altair_chart(charts.control_chart(points, width=720), width="content")
+    subject = (metric, detail, charts.segment_label(kind, value), grain)
+    title = " · ".join(part for part in subject if part)
+    st.vega_lite_chart(specs.control_chart(points, 720, title), width="content")
 with right:
     st.metric("Chart", latest["chart_type"].iloc[0])
     st.caption(latest["chart_choice_reason"].iloc[0])
@@ -58,7 +61,12 @@ with right:
         st.info(explanation.iloc[0])
 
 st.subheader("Signals")
-st.dataframe(signals, hide_index=True, width="stretch")
+st.dataframe(
+    signals,
+    hide_index=True,
+    width="stretch",
+    column_config={"subgroup_start": st.column_config.DateColumn("Subgroup", format="D MMM YYYY")},
+)
 st.download_button(
     "Download signals (CSV)", signals.to_csv(index=False).encode(), "signals.csv", "text/csv"
 )

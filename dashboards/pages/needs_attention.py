@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboards import queries
+from dashboards import charts, queries
 
 st.title("What needs attention")
 st.write(
@@ -34,22 +34,33 @@ def chart_link(row) -> str:
     return "control-chart?" + urlencode(parameters)
 
 
-for row in attention.head(300).to_dict("records"):
+def signal_line(row) -> str:
     subject = " · ".join(
         part
         for part in (
             row["metric"],
             row["metric_detail"],
-            f"{row['segment_kind']} {row['segment_value']}",
+            charts.segment_label(row["segment_kind"], row["segment_value"]),
             row["grain"],
         )
         if part
     )
     explained = f" — may be explained by {row['explained_by']}" if row["explained_by"] else ""
-    st.markdown(
+    return (
         f"**{subject}** — {row['rule_in_words']} on {row['signalled_on']:%d %b %Y}"
         f"{explained} · [open chart]({chart_link(row)})"
     )
+
+
+# The centre, sites, teams, queues and channels first; single agents (many, and each a
+# coaching matter rather than a process one) folded below.
+is_agent = attention["segment_kind"] == "agent"
+for row in attention[~is_agent].to_dict("records"):
+    st.markdown(signal_line(row))
+if is_agent.any():
+    with st.expander(f"Single agents: {is_agent.sum()} charts signalled"):
+        for row in attention[is_agent].head(300).to_dict("records"):
+            st.markdown(signal_line(row))
 
 st.subheader("All signalling charts")
 table = attention.assign(

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts, queries, specs
 
 ALL = "All"
 
@@ -57,9 +57,14 @@ if weekly.empty:
     st.stop()
 
 headline_tiles(weekly)
-st.altair_chart(charts.metric_grid(weekly), width="content")
+st.vega_lite_chart(specs.metric_grid(weekly), width="content")
 st.subheader("Weekly figures")
-st.dataframe(weekly, hide_index=True, width="stretch")
+st.dataframe(
+    weekly,
+    hide_index=True,
+    width="stretch",
+    column_config={"week_start": st.column_config.DateColumn("Week of", format="D MMM YYYY")},
+)
 st.download_button(
     "Download CSV",
     weekly.to_csv(index=False).encode(),

@@ -35,6 +35,23 @@ def test_needs_attention_lists_the_injected_cause_with_a_link(
     assert "control-chart?metric=critical_fail_rate&grain=day&segment_kind=team" in line
 
 
+def test_needs_attention_folds_single_agents_below_the_process_level(
+    monkeypatch, published_warehouse
+):
+    with duckdb.connect(str(published_warehouse), read_only=True) as connection:
+        [(agents,)] = connection.execute(
+            "select count(*) from marts.mart_spc_attention where segment_kind = 'agent'"
+        ).fetchall()
+    app = page(monkeypatch, published_warehouse, "needs_attention.py")
+    [folded] = app.expander
+    assert folded.label == f"Single agents: {agents} charts signalled"
+    inside = [block.value for block in folded.markdown]
+    assert len(inside) == min(agents, 300)
+    assert all("· agent " in line for line in inside)
+    outside = [block.value for block in app.markdown if block.value not in inside]
+    assert outside and not any("· agent " in line for line in outside)
+
+
 def test_control_chart_follows_and_writes_the_url(monkeypatch, published_warehouse):
     selection = {
         "metric": "evaluation_score",

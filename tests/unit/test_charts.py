@@ -85,9 +85,22 @@ def spc_frame() -> pd.DataFrame:
     )
 
 
-def test_control_chart_puts_the_dispersion_companion_below():
-    spec = charts.control_chart(spc_frame()).to_dict()
+def test_control_chart_puts_the_dispersion_companion_below_its_title():
+    spec = charts.control_chart(spc_frame(), title="evaluation_score · team T02 · day").to_dict()
     assert [part["title"] for part in spec["vconcat"]] == ["xbar", "s"]
+    assert spec["title"] == "evaluation_score · team T02 · day"
+
+
+def test_control_chart_data_carries_only_the_plotted_columns():
+    frame = spc_frame().assign(limits_explanation="a long sentence for managers")
+    spec = charts.control_chart_part(frame, "xbar").to_dict()
+    [row, *_] = spec["datasets"][spec["data"]["name"]]
+    assert set(row) == set(charts.PLOTTED_POINT_COLUMNS)
+
+
+def test_the_whole_centre_reads_as_such():
+    assert charts.segment_label("all", "all") == "whole centre"
+    assert charts.segment_label("team", "T02") == "team T02"
 
 
 def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals():

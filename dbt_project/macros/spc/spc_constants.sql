@@ -17,3 +17,10 @@
 {% macro spc_c4(n) -%}
     (sqrt(2.0 / ({{ n }} - 1)) * exp(lgamma({{ n }} / 2.0) - lgamma(({{ n }} - 1) / 2.0)))
 {%- endmacro %}
+
+{#- |x − previous x| within a series stage: the moving range behind MR, I–MR and Laney σ_z. -#}
+{% macro spc_moving_range(expression) -%}
+    abs(({{ expression }}) - lag({{ expression }}) over (
+        partition by series_id, stage order by subgroup_order
+    ))
+{%- endmacro %}

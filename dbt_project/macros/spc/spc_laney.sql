@@ -18,8 +18,7 @@
         select
             series_id,
             stage,
-            abs(z - lag(z) over (partition by series_id, stage order by subgroup_order))
-                as moving_range,
+            {{ spc_moving_range('z') }} as moving_range,
         from standardised
         where in_baseline
     ),
@@ -64,11 +63,7 @@
         select
             series_id,
             stage,
-            abs(
-                (value - center) / nullif(sigma, 0)
-                - lag((value - center) / nullif(sigma, 0)) over (
-                    partition by series_id, stage order by subgroup_order)
-            ) as moving_range,
+            {{ spc_moving_range('(value - center) / nullif(sigma, 0)') }} as moving_range,
         from plain
         where in_baseline
     )

@@ -13,9 +13,7 @@
             *,
             {{ spc_d2('n') }} as d2,
             {{ spc_d3('n') }} as d3,
-            abs(mean_value - lag(mean_value) over (
-                partition by series_id, stage order by subgroup_order
-            )) as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range,
         from subgroups
         where in_baseline
     ),

@@ -88,9 +88,7 @@
     moving_ranges as (
         select
             *,
-            abs(mean_value - lag(mean_value) over (
-                partition by series_id, stage order by subgroup_order
-            )) as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range,
         from points
     ),
 
@@ -99,9 +97,7 @@
             series_id,
             stage,
             mean_value,
-            abs(mean_value - lag(mean_value) over (
-                partition by series_id, stage order by subgroup_order
-            )) as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range,
         from points
         where in_baseline
     ),

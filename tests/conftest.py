@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +89,31 @@ def generated_landing(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def generated_run(generated_landing, tmp_path_factory) -> PipelineRun:
     return run_pipeline(generated_landing, tmp_path_factory.mktemp("generated_run"))
+
+
+@pytest.fixture(scope="session")
+def truth(generated_landing) -> dict:
+    """The generator's ground_truth.json for the generated sample."""
+    return json.loads((generated_landing / "ground_truth.json").read_text())
+
+
+def special_cause(truth: dict, kind: str) -> dict:
+    """One injected special cause of a ground truth, e.g. stopped_recording_disclosure."""
+    return next(item for item in truth["special_causes"] if item["kind"] == kind)
+
+
+@pytest.fixture(scope="session")
+def recording_lapse(truth) -> dict:
+    """The team that stops giving the recording disclosure, and from when."""
+    return special_cause(truth, "stopped_recording_disclosure")
+
+
+@pytest.fixture(scope="session")
+def warehouse(generated_run):
+    """A read-only connection to the warehouse published from the generated sample."""
+    assert generated_run.returncode == 0, generated_run.output[-3000:]
+    with duckdb.connect(str(generated_run.published), read_only=True) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 import pytest
@@ -29,15 +28,13 @@ def open_page(url: str, screenshot: str, wait_for: str) -> tuple[str, int]:
     return body, exceptions
 
 
-def test_control_chart_opens_from_a_url(dashboard_url, generated_landing):
-    truth = json.loads((generated_landing / "ground_truth.json").read_text())
-    lapse = next(c for c in truth["special_causes"] if c["kind"] == "stopped_recording_disclosure")
+def test_control_chart_opens_from_a_url(dashboard_url, recording_lapse):
     query = urlencode(
         {
             "metric": "critical_fail_rate",
             "grain": "day",
             "segment_kind": "team",
-            "segment_value": lapse["team_id"],
+            "segment_value": recording_lapse["team_id"],
         }
     )
     body, exceptions = open_page(
@@ -48,12 +45,10 @@ def test_control_chart_opens_from_a_url(dashboard_url, generated_landing):
     assert "sigma_z" in body  # the chart-choice reason beside the chart
 
 
-def test_needs_attention_lists_the_injected_special_cause(dashboard_url, generated_landing):
-    truth = json.loads((generated_landing / "ground_truth.json").read_text())
-    lapse = next(c for c in truth["special_causes"] if c["kind"] == "stopped_recording_disclosure")
+def test_needs_attention_lists_the_injected_special_cause(dashboard_url, recording_lapse):
     body, exceptions = open_page(
         f"{dashboard_url}/needs_attention", "needs_attention.png", '[data-testid="stDataFrame"]'
     )
     assert exceptions == 0
-    headline = f"critical_fail_rate · team {lapse['team_id']} · day"
+    headline = f"critical_fail_rate · team {recording_lapse['team_id']} · day"
     assert headline in body

@@ -9,21 +9,9 @@ import pandas as pd
 import pytest
 
 from orchestration.contract import QUARANTINE_REASONS
-from tests.conftest import run_qm
+from tests.conftest import run_qm, special_cause
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def truth(generated_landing) -> dict:
-    return json.loads((generated_landing / "ground_truth.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def warehouse(generated_run):
-    assert generated_run.returncode == 0, generated_run.output[-3000:]
-    with duckdb.connect(str(generated_run.published), read_only=True) as connection:
-        yield connection
 
 
 def test_every_landed_row_is_loaded(warehouse, truth):
@@ -79,19 +67,14 @@ def test_calibration_and_standard_evaluations_are_kept_apart(warehouse, truth):
     }
 
 
-def cause(truth, kind: str) -> dict:
-    return next(item for item in truth["special_causes"] if item["kind"] == kind)
-
-
-def test_stopped_disclosure_raises_the_team_critical_fail_rate(warehouse, truth):
-    lapse = cause(truth, "stopped_recording_disclosure")
+def test_stopped_disclosure_raises_the_team_critical_fail_rate(warehouse, recording_lapse):
     rates = dict(
         warehouse.execute(
             "select case when evaluation_date < cast(? as date) then 'before'"
             " when evaluation_date < cast(? as date) then 'during' else 'after' end,"
             " avg(is_critical_fail::int) from marts.fct_evaluations"
             " where is_agent_scored and team_id = ? and channel = 'voice' group by 1",
-            [lapse["from_date"], lapse["to_date"], lapse["team_id"]],
+            [recording_lapse["from_date"], recording_lapse["to_date"], recording_lapse["team_id"]],
         ).fetchall()
     )
     # 80 % of voice calls miss the disclosure while the cause lasts, a few % otherwise.
@@ -100,7 +83,7 @@ def test_stopped_disclosure_raises_the_team_critical_fail_rate(warehouse, truth)
 
 
 def test_abandonment_spike_is_visible_in_its_queue(warehouse, truth):
-    spike = cause(truth, "abandonment_spike")
+    spike = special_cause(truth, "abandonment_spike")
     rates = dict(
         warehouse.execute(
             "select interaction_date >= cast(? as date) and interaction_date < cast(? as date),"

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
-import duckdb
 import pytest
 
+from tests.conftest import special_cause
+
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def truth(generated_landing) -> dict:
-    return json.loads((generated_landing / "ground_truth.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def warehouse(generated_run):
-    with duckdb.connect(str(generated_run.published), read_only=True) as connection:
-        yield connection
 
 
 def subgroups_until_first_signal(warehouse, series_id: str, from_date: str) -> int:
@@ -40,25 +28,19 @@ def subgroups_until_first_signal(warehouse, series_id: str, from_date: str) -> i
     return days.index(first_signal)
 
 
-def cause(truth, kind: str) -> dict:
-    return next(item for item in truth["special_causes"] if item["kind"] == kind)
-
-
-def test_stopped_disclosure_is_signalled_within_two_subgroups(warehouse, truth):
-    lapse = cause(truth, "stopped_recording_disclosure")
-    series = f"critical_fail_rate|day|team|{lapse['team_id']}"
-    assert subgroups_until_first_signal(warehouse, series, lapse["from_date"]) <= 2
+def test_stopped_disclosure_is_signalled_within_two_subgroups(warehouse, recording_lapse):
+    series = f"critical_fail_rate|day|team|{recording_lapse['team_id']}"
+    assert subgroups_until_first_signal(warehouse, series, recording_lapse["from_date"]) <= 2
 
 
 def test_abandonment_spike_is_signalled_within_two_subgroups(warehouse, truth):
-    spike = cause(truth, "abandonment_spike")
+    spike = special_cause(truth, "abandonment_spike")
     series = f"abandonment_rate|day|queue|{spike['queue']}"
     assert subgroups_until_first_signal(warehouse, series, spike["from_date"]) <= 2
 
 
-def test_a_process_change_starts_a_stage_with_its_own_baseline(warehouse, truth):
-    lapse = cause(truth, "stopped_recording_disclosure")
-    series = f"critical_fail_rate|day|team|{lapse['team_id']}"
+def test_a_process_change_starts_a_stage_with_its_own_baseline(warehouse, recording_lapse):
+    series = f"critical_fail_rate|day|team|{recording_lapse['team_id']}"
     stages = warehouse.execute(
         "select stage, min(subgroup_start), count(*) filter (where in_baseline),"
         " count(distinct center) from marts.mart_spc_points where series_id = ?"
@@ -67,7 +49,7 @@ def test_a_process_change_starts_a_stage_with_its_own_baseline(warehouse, truth)
     ).fetchall()
     # stage 2: the scorecard change (scope all); stage 3: the team's refresher training.
     assert [stage for stage, *_ in stages] == [1, 2, 3]
-    assert str(stages[2][1]) == lapse["to_date"]
+    assert str(stages[2][1]) == recording_lapse["to_date"]
     assert all(baseline > 0 and centres == 1 for _, _, baseline, centres in stages)
 
 

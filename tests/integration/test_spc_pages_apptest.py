@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -22,15 +21,15 @@ def page(monkeypatch, warehouse, name: str, **query) -> AppTest:
 
 
 def test_needs_attention_lists_the_injected_cause_with_a_link(
-    monkeypatch, published_warehouse, generated_landing
+    monkeypatch, published_warehouse, recording_lapse
 ):
-    truth = json.loads((generated_landing / "ground_truth.json").read_text())
-    lapse = next(c for c in truth["special_causes"] if c["kind"] == "stopped_recording_disclosure")
     app = page(monkeypatch, published_warehouse, "needs_attention.py")
     assert not app.exception
     lines = [block.value for block in app.markdown]
     [line] = [
-        text for text in lines if f"critical_fail_rate · team {lapse['team_id']} · day" in text
+        text
+        for text in lines
+        if f"critical_fail_rate · team {recording_lapse['team_id']} · day" in text
     ]
     assert "control-chart?metric=critical_fail_rate&grain=day&segment_kind=team" in line
 

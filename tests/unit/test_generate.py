@@ -10,6 +10,7 @@ import pytest
 
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.generate import generate_landing
+from tests.conftest import special_cause
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_about_three_percent_of_handled_contacts_are_evaluated(landing):
 
 def test_injected_disclosure_lapse_shows_in_the_transcripts(landing):
     truth = json.loads((landing / "ground_truth.json").read_text())
-    lapse = next(c for c in truth["special_causes"] if c["kind"] == "stopped_recording_disclosure")
+    lapse = special_cause(truth, "stopped_recording_disclosure")
     contacts = pd.read_csv(landing / "interactions" / "interactions_0001.csv", dtype=str)
     turns = pd.read_parquet(landing / "transcripts" / "transcripts_0001.parquet")
     disclosed = set(turns[turns["text"].str.contains("may be recorded")]["interaction_id"])

@@ -27,15 +27,20 @@ def command_generate(arguments: argparse.Namespace) -> int:
     from orchestration.generate import generate_landing
 
     out = Path(arguments.out or settings.landing_dir())
-    summary = generate_landing(
-        out,
-        seed=arguments.seed,
-        agents=arguments.agents,
-        days=arguments.days,
-        start=arguments.start,
-        faults=arguments.faults,
-        progress=lambda message: print(message, flush=True),
-    )
+    try:
+        summary = generate_landing(
+            out,
+            seed=arguments.seed,
+            agents=arguments.agents,
+            days=arguments.days,
+            start=arguments.start,
+            faults=arguments.faults,
+            causes=arguments.causes,
+            progress=lambda message: print(message, flush=True),
+        )
+    except ValueError as error:  # a scenario that does not fit the options, said before writing
+        print(f"qm generate: {error}", file=sys.stderr)
+        return 2
     print(f"Wrote sample exports to {out}")
     for name, count in summary.items():
         print(f"  {name}: {count}")
@@ -163,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
     generate.add_argument(
         "--faults", type=float, default=0.0, help="share of rows given a contract violation"
+    )
+    generate.add_argument(
+        "--causes",
+        default="default",
+        choices=["default", "recent", "none"],
+        help="special causes: default (the demo), recent (still running at the end), none",
     )
     generate.set_defaults(handler=command_generate)
 

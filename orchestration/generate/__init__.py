@@ -4,6 +4,9 @@
 `ground_truth.json` (what was injected: special causes, the team change, restatements,
 evaluator leniency, ...) and, with `faults > 0`, `faults_manifest.csv`: every row that breaks
 the contract, with the reason the ingest must give it.
+
+The exports are taken at a cut-off, midnight after the last generated day: evaluations,
+surveys and coaching sessions that would arrive later are not in them, as in a real export.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from orchestration.generate.contacts import (
     plan_special_causes,
     scorecard_change_day,
 )
-from orchestration.generate.evaluations import build_evaluations
+from orchestration.generate.evaluations import EVALUATION_MAX_DELAY_DAYS, build_evaluations
 from orchestration.generate.faults import inject_faults
 from orchestration.generate.forms import form_yaml, targets_yaml
 from orchestration.generate.roster import build_roster
@@ -51,31 +54,39 @@ def generate_landing(
     days: int = 84,
     start: dt.date = dt.date(2026, 6, 1),
     faults: float = 0.0,
+    causes: str = "default",
     progress: Callable[[str], None] | None = None,
 ) -> dict:
-    """Write the sample exports; return the row count of every file written."""
+    """Write the sample exports; return the row count of every file written.
+
+    `causes` picks the special-cause scenario: `default` (the demo), `recent` (every cause
+    still running when the export is taken) or `none` (a quiet period).
+    """
     say = progress or (lambda message: None)
     out_dir = Path(out_dir)
     rng = np.random.default_rng(seed)
     roster = build_roster(rng, agents, start, days)
-    causes = plan_special_causes(days, len(roster.team_ids))
+    special_causes = plan_special_causes(
+        causes, start, days, roster.team_ids, roster.team_sites, EVALUATION_MAX_DELAY_DAYS
+    )
+    cutoff = dt.datetime.combine(start + dt.timedelta(days=days), dt.time())
     profiles = agent_profiles(rng, agents)
     say(f"contacts for {agents} agents over {days} days ...")
-    contacts = build_contacts(rng, roster, profiles, causes, start, days)
+    contacts = build_contacts(rng, roster, profiles, special_causes, start, days)
     say(f"{len(contacts)} contacts; transcripts ...")
     first_names = np.array([name.split()[0] for name in roster.agents["agent_name"][:agents]])
     turns, pii_turns = build_transcripts(rng, contacts, first_names)
     say(f"{len(turns)} transcript turns; evaluations ...")
     v2_from_day = scorecard_change_day(days)
-    evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day)
-    surveys = build_surveys(rng, contacts)
+    evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day, cutoff)
+    surveys = build_surveys(rng, contacts, cutoff)
     team_agents = {
         team: roster.agent_ids[roster.agent_team == index].tolist()
         for index, team in enumerate(roster.team_ids)
     }
-    coaching = build_coaching(rng, evaluations, answers, team_agents, start, days)
+    coaching = build_coaching(rng, evaluations, answers, team_agents, start, days, cutoff)
     restated = restate_contacts(rng, contacts)
-    changes = build_process_changes(causes, roster.team_ids, start, v2_from_day)
+    changes = build_process_changes(special_causes, start, days, v2_from_day)
 
     contacts_frame = _contacts_frame(contacts)
     files = [
@@ -102,9 +113,7 @@ def generate_landing(
         ExportFile(
             "coaching_sessions",
             "coaching_sessions/coaching_sessions_0001.csv",
-            as_text(coaching.assign(held_at=pd.to_datetime(coaching["held_at"]),
-                                    acknowledged_at=pd.to_datetime(coaching["acknowledged_at"])),
-                    "coaching_sessions"),
+            as_text(coaching, "coaching_sessions"),
         ),
         ExportFile(
             "process_changes",
@@ -149,12 +158,14 @@ def generate_landing(
             "days": days,
             "start": start.isoformat(),
             "faults": faults,
+            "causes": causes,
         },
+        "export_cutoff": cutoff.isoformat() + "Z",
         "row_counts": counts,
         "teams": dict(zip(roster.team_ids, roster.team_sites, strict=True)),
         "team_change": roster.team_change,
         "form_versions": {"1": start.replace(day=1).isoformat(), "2": v2_from.isoformat()},
-        "special_causes": causes.as_ground_truth(start, roster.team_ids),
+        "special_causes": [cause.as_ground_truth(start) for cause in special_causes],
         "day_effects": DAY_EFFECTS,
         "restated_interactions": {
             row.interaction_id: {"resolved": bool(row.resolved)} for row in restated.itertuples()

@@ -49,37 +49,66 @@ DAY_EFFECTS = {
 }
 
 
-@dataclass
-class SpecialCauses:
-    disclosure_team: int
-    disclosure_from: int  # day index
-    disclosure_to: int  # day index (the refresher training)
-    abandon_queue: str
-    abandon_from: int
-    abandon_to: int
+# What each kind of special cause does while it lasts.
+DISCLOSURE_RATE_DURING = 0.2  # share of voice calls still given the recording disclosure
+ABANDONMENT_RATE_DURING = 0.3  # share of the queue's calls abandoned
+TALK_DRIFT_PER_DAY = 0.04  # talk time × (1 + 0.04 k) on the k-th day of the drift
+SCENARIOS = ("default", "recent", "none")
+RECENT_MIN_DAYS = 56  # eight weeks: a baseline after the scorecard change, then the causes
+RECENT_COMPLETE_DAYS = 3  # daily subgroups the warehouse has seen when a recent cause is found
 
-    def as_ground_truth(self, start: dt.date, team_ids: list[str]) -> list[dict]:
-        day = lambda index: (start + dt.timedelta(days=index)).isoformat()  # noqa: E731
-        return [
-            {
-                "kind": "stopped_recording_disclosure",
-                "team_id": team_ids[self.disclosure_team],
+
+@dataclass(frozen=True)
+class SpecialCause:
+    """One injected special cause: what it moves, where, and for which days."""
+
+    kind: str  # stopped_recording_disclosure, abandonment_spike or handle_time_drift
+    segment_kind: str  # team, queue or site
+    segment_value: str  # as the warehouse stores it: T03, billing, Leeds
+    from_day: int  # first day index of the cause
+    to_day: int  # first day index after it (exclusive); at most the number of days
+
+    def as_ground_truth(self, start: dt.date) -> dict:
+        def day(index: int) -> str:
+            return (start + dt.timedelta(days=index)).isoformat()
+
+        common = {
+            "kind": self.kind,
+            "segment_kind": self.segment_kind,
+            "segment_value": self.segment_value,
+            "from_date": day(self.from_day),
+            "to_date": day(self.to_day),
+        }
+        if self.kind == "stopped_recording_disclosure":
+            return {
+                **common,
+                "metrics": [
+                    "critical_fail_rate",
+                    "qa_score",
+                    "failed_questions_per_evaluation",
+                    "question_fail_rate",
+                ],
                 "question_id": "recording_disclosure",
                 "channel": "voice",
-                "from_date": day(self.disclosure_from),
-                "to_date": day(self.disclosure_to),
+                "team_id": self.segment_value,
                 "metric": "critical_fail_rate",
-                "disclosure_rate_during": 0.2,
-            },
-            {
-                "kind": "abandonment_spike",
-                "queue": self.abandon_queue,
-                "from_date": day(self.abandon_from),
-                "to_date": day(self.abandon_to),
+                "disclosure_rate_during": DISCLOSURE_RATE_DURING,
+            }
+        if self.kind == "abandonment_spike":
+            return {
+                **common,
+                "metrics": ["abandonment_rate"],
+                "queue": self.segment_value,
                 "metric": "abandonment_rate",
-                "abandonment_rate_during": 0.3,
-            },
-        ]
+                "abandonment_rate_during": ABANDONMENT_RATE_DURING,
+            }
+        return {
+            **common,
+            "metrics": ["handle_seconds"],
+            "site": self.segment_value,
+            "metric": "handle_seconds",
+            "talk_time_increase_per_day": TALK_DRIFT_PER_DAY,
+        }
 
 
 def scorecard_change_day(days: int) -> int:
@@ -87,17 +116,67 @@ def scorecard_change_day(days: int) -> int:
     return days // 4
 
 
-def plan_special_causes(days: int, teams: int) -> SpecialCauses:
-    """Both causes start after the SPC baselines of the stage begun by the scorecard change
-    (at a quarter of the period), so a control chart can find them."""
-    return SpecialCauses(
-        disclosure_team=min(2, teams - 1),
-        disclosure_from=int(days * 0.7),
-        disclosure_to=max(int(days * 0.7) + 7, int(days * 0.85)),
-        abandon_queue="billing",
-        abandon_from=int(days * 0.6),
-        abandon_to=int(days * 0.6) + 7,
-    )
+def _last_complete_week_monday(start: dt.date, days: int) -> int:
+    """Day index of the Monday of the last Monday-to-Sunday week inside the data."""
+    last_day = days - 1
+    last_sunday = last_day - ((start + dt.timedelta(days=last_day)).weekday() + 1) % 7
+    return last_sunday - 6
+
+
+def plan_special_causes(
+    scenario: str,
+    start: dt.date,
+    days: int,
+    team_ids: list[str],
+    team_sites: list[str],
+    evaluation_delay_days: int,
+) -> list[SpecialCause]:
+    """Where and when each special cause happens in a scenario.
+
+    `default` (the demo) starts every cause after the SPC baselines of the stage begun by the
+    scorecard change, so a control chart can find it, and ends most of them before the data
+    does. `recent` has every cause still running when the export is taken, placed so that the
+    warehouse has seen exactly three complete daily subgroups of it (evaluations of a day are
+    complete `evaluation_delay_days` later) or one complete ISO week for the drift. `none` is a
+    quiet period.
+    """
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown special-cause scenario {scenario!r}: use one of {SCENARIOS}")
+    if scenario == "none":
+        return []
+    disclosure_team = min(2, len(team_ids) - 1)
+    disclosure_site = team_sites[disclosure_team]
+    drift_site = next((site for site in team_sites if site != disclosure_site), None)
+    if drift_site is None:
+        raise ValueError("handle_time_drift needs a site without the disclosure team")
+    if scenario == "default":
+        disclosure = (int(days * 0.7), max(int(days * 0.7) + 7, int(days * 0.85)))
+        abandonment = (int(days * 0.6), int(days * 0.6) + 7)
+        drift = (int(days * 0.45), int(days * 0.45) + 14)
+    else:
+        if days < RECENT_MIN_DAYS:
+            raise ValueError(
+                f"the 'recent' special-cause scenario needs at least {RECENT_MIN_DAYS} days of"
+                f" data (got {days}): its causes must start after the baselines. Use --days"
+                f" {RECENT_MIN_DAYS} or more, or --causes default."
+            )
+        recent = days - RECENT_COMPLETE_DAYS
+        disclosure = (recent - evaluation_delay_days, days)
+        abandonment = (recent, days)
+        drift = (_last_complete_week_monday(start, days), days)
+    placed = [
+        ("stopped_recording_disclosure", "team", team_ids[disclosure_team], disclosure),
+        ("abandonment_spike", "queue", "billing", abandonment),
+        ("handle_time_drift", "site", drift_site, drift),
+    ]
+    return [
+        SpecialCause(kind, segment_kind, value, first, min(end, days))
+        for kind, segment_kind, value, (first, end) in placed
+    ]
+
+
+def _active(cause: SpecialCause, day_index: np.ndarray) -> np.ndarray:
+    return (day_index >= cause.from_day) & (day_index < cause.to_day)
 
 
 def agent_profiles(rng: np.random.Generator, agents: int) -> pd.DataFrame:
@@ -129,11 +208,15 @@ def build_contacts(
     rng: np.random.Generator,
     roster: Roster,
     profiles: pd.DataFrame,
-    causes: SpecialCauses,
+    causes: list[SpecialCause],
     start: dt.date,
     days: int,
 ) -> pd.DataFrame:
-    """One row per contact with its timings, outcome and the true behaviour of the agent."""
+    """One row per contact with its timings, outcome and the true behaviour of the agent.
+
+    The random draws do not depend on the special causes, so the same seed gives the same
+    contacts in every scenario, apart from what the causes change.
+    """
     volumes = _day_volumes(rng, len(roster.agent_ids), start, days)
     agent_index = np.repeat(np.arange(volumes.shape[0]), volumes.sum(axis=1))
     day_index = np.concatenate([np.repeat(np.arange(days), row) for row in volumes])
@@ -143,6 +226,22 @@ def build_contacts(
     queue = np.array([REASONS[name][0] for name in reason_names])[reason]
     channel = rng.choice(3, count, p=CHANNEL_WEIGHTS)
     team = team_on(roster, agent_index, day_index, days)
+    segments = {
+        "team": np.array(roster.team_ids)[team],
+        "queue": queue,
+        "site": np.array(roster.team_sites)[team],
+    }
+
+    def affected(kind: str) -> list[tuple[SpecialCause, np.ndarray]]:
+        """Each cause of a kind with its contacts: in its segment, on its days."""
+        return [
+            (
+                cause,
+                (segments[cause.segment_kind] == cause.segment_value) & _active(cause, day_index),
+            )
+            for cause in causes
+            if cause.kind == kind
+        ]
 
     seconds_in_day = (
         8 + rng.choice(len(HOUR_WEIGHTS), count, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
@@ -151,36 +250,34 @@ def build_contacts(
     started = day_start + seconds_in_day.astype("timedelta64[s]")
     queue_seconds = rng.exponential(45, count).round()
 
-    spike = (
-        (queue == causes.abandon_queue)
-        & (day_index >= causes.abandon_from)
-        & (day_index < causes.abandon_to)
-    )
     queue_names = sorted(set(queue))
     queue_day_effect = np.exp(
         rng.normal(0, DAY_EFFECTS["abandonment_day_log_sd"], (days, 1))
         + rng.normal(0, DAY_EFFECTS["abandonment_queue_log_sd"], (days, len(queue_names)))
     )
     queue_index = np.searchsorted(queue_names, queue)
-    usual = np.clip(0.05 * queue_day_effect[day_index, queue_index], 0, 0.5)
-    abandon_probability = np.where(channel == 2, 0.0, np.where(spike, 0.3, usual))
+    abandon_probability = np.clip(0.05 * queue_day_effect[day_index, queue_index], 0, 0.5)
+    for _, spike in affected("abandonment_spike"):
+        abandon_probability = np.where(spike, ABANDONMENT_RATE_DURING, abandon_probability)
+    abandon_probability = np.where(channel == 2, 0.0, abandon_probability)  # email waits
     abandoned = rng.random(count) < abandon_probability
 
     p = {name: profiles[name].to_numpy()[agent_index] for name in profiles.columns}
     median = np.array([REASONS[name][1] for name in reason_names])[reason]
-    talk = (rng.lognormal(np.log(median), 0.35) * CHANNEL_TALK_FACTOR[channel] * p["speed"]).round()
+    talk = rng.lognormal(np.log(median), 0.35) * CHANNEL_TALK_FACTOR[channel] * p["speed"]
+    for cause, drifting in affected("handle_time_drift"):
+        day_of_cause = day_index - cause.from_day + 1
+        talk = np.where(drifting, talk * (1 + TALK_DRIFT_PER_DAY * day_of_cause), talk)
+    talk = talk.round()
     hold_count = rng.poisson(0.35, count)
     hold_seconds = (hold_count * rng.exponential(70, count)).round()
     wrap_up = rng.exponential(40, count).round()
 
     day_shift = rng.normal(0, DAY_EFFECTS["behaviour_sd"], days)[day_index]
     behaviour = {name: rng.random(count) < p[name] + day_shift for name in BEHAVIOURS}
-    lapse = (
-        (team == causes.disclosure_team)
-        & (day_index >= causes.disclosure_from)
-        & (day_index < causes.disclosure_to)
-    )
-    behaviour["disclosure"] = np.where(lapse, rng.random(count) < 0.2, behaviour["disclosure"])
+    disclosed_during_lapse = rng.random(count) < DISCLOSURE_RATE_DURING
+    for _, lapse in affected("stopped_recording_disclosure"):
+        behaviour["disclosure"] = np.where(lapse, disclosed_during_lapse, behaviour["disclosure"])
     empathy = rng.binomial(4, p["empathy"])
     rude = rng.random(count) < p["rudeness"]
     resolution_day = rng.normal(0, DAY_EFFECTS["resolution_sd"], days)[day_index]

@@ -1,6 +1,12 @@
-"""Human evaluations of a ~3 % random sample: evaluator leniency, disputes, calibration."""
+"""Human evaluations of a ~3 % random sample: evaluator leniency, disputes, calibration.
+
+Evaluations arrive after the contact (up to `EVALUATION_MAX_DELAY_DAYS` later, disputes a week
+after that), so an export taken at a cut-off holds only part of the last days' evaluations.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -9,6 +15,8 @@ from orchestration.generate.forms import FORM_ID, questions_of
 
 SAMPLE_RATE = 0.03
 DISPUTE_RATE = 0.05
+EVALUATION_MAX_DELAY_DAYS = 5  # a standard evaluation is submitted 1 hour to 5 days after
+DISPUTE_DELAY_DAYS = 7  # the re-scored revision comes a week after the first
 # evaluator → leniency: the chance a missed behaviour is still marked `yes` (negative: strict,
 # the chance a shown behaviour is marked `no`).
 EVALUATORS = {"Q01": 0.0, "Q02": 0.05, "Q03": 0.15, "Q04": -0.03, "Q05": 0.02, "Q06": 0.3}
@@ -64,7 +72,9 @@ def build_evaluations(
     rng: np.random.Generator,
     contacts: pd.DataFrame,
     v2_from_day: int,
+    cutoff: dt.datetime,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Evaluation headers and answers submitted before the export cut-off, and their truth."""
     handled = contacts[~contacts["abandoned"]]
     sampled = handled[rng.random(len(handled)) < SAMPLE_RATE].reset_index(drop=True)
     evaluator_names = np.array(list(EVALUATORS))
@@ -90,9 +100,9 @@ def build_evaluations(
     headers["form_version"] = np.where(headers["day_index"] >= v2_from_day, 2, 1)
     leniency = headers["evaluator_id"].map(EVALUATORS).to_numpy()
     leniency = np.where(headers["revision"] == 2, 0.0, leniency)
-    delay = rng.integers(3600, 5 * 86400, len(headers)).astype("timedelta64[s]")
-    headers["submitted_at"] = headers["ended_at"].to_numpy() + delay
-    headers.loc[headers["revision"] == 2, "submitted_at"] += np.timedelta64(7, "D")
+    delay = rng.integers(3600, EVALUATION_MAX_DELAY_DAYS * 86400, len(headers))
+    headers["submitted_at"] = headers["ended_at"].to_numpy() + delay.astype("timedelta64[s]")
+    headers.loc[headers["revision"] == 2, "submitted_at"] += np.timedelta64(DISPUTE_DELAY_DAYS, "D")
     headers["started_at"] = headers["submitted_at"] - np.timedelta64(15, "m")
 
     answers = pd.concat(
@@ -103,18 +113,28 @@ def build_evaluations(
         ],
         ignore_index=True,
     )
-    header_columns = headers.assign(form_id=FORM_ID)[
+    # Drawn for every evaluation, then cut: the random stream does not depend on the cut-off.
+    exported = headers[headers["submitted_at"] < cutoff]
+    answers = answers.merge(
+        exported[["evaluation_id", "revision"]], on=["evaluation_id", "revision"]
+    )
+    header_columns = exported.assign(form_id=FORM_ID)[
         [
             "evaluation_id", "revision", "interaction_id", "agent_id", "evaluator_id",
             "form_id", "form_version", "evaluation_type", "started_at", "submitted_at",
         ]
     ]  # fmt: skip
+    standard = exported[exported["evaluation_type"] == "standard"]
+    calibrations = exported[exported["evaluation_type"] == "calibration"]
     truth = {
         "sample_rate": SAMPLE_RATE,
-        "standard_evaluations": int(len(sampled)),
-        "disputed_evaluation_ids": disputed["evaluation_id"].tolist(),
-        "calibration_interaction_ids": picks["interaction_id"].tolist(),
-        "calibration_evaluations": int(len(calibration)),
+        "evaluation_max_delay_days": EVALUATION_MAX_DELAY_DAYS,
+        "standard_evaluations": int(standard["evaluation_id"].nunique()),
+        "disputed_evaluation_ids": standard.loc[
+            standard["revision"] == 2, "evaluation_id"
+        ].tolist(),
+        "calibration_interaction_ids": calibrations["interaction_id"].unique().tolist(),
+        "calibration_evaluations": int(len(calibrations)),
         "evaluator_leniency": EVALUATORS,
     }
-    return header_columns, answers, truth
+    return header_columns.reset_index(drop=True), answers, truth

@@ -1,4 +1,8 @@
-"""CSAT surveys, coaching sessions, process changes and restated contacts."""
+"""CSAT surveys, coaching sessions, process changes and restated contacts.
+
+Surveys and coaching sessions arrive after their contacts; the export holds only those that
+happened before its cut-off.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from orchestration.generate.contacts import SpecialCauses
+from orchestration.generate.contacts import SpecialCause
 
 SURVEY_RATE = 0.15
 RESTATE_RATE = 0.01
 
 
-def build_surveys(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFrame:
-    """CSAT driven by resolution, empathy, rudeness and long holds."""
+def build_surveys(
+    rng: np.random.Generator, contacts: pd.DataFrame, cutoff: dt.datetime
+) -> pd.DataFrame:
+    """CSAT driven by resolution, empathy, rudeness and long holds; responses before the
+    cut-off only."""
     handled = contacts[~contacts["abandoned"]]
     surveyed = handled[rng.random(len(handled)) < SURVEY_RATE].reset_index(drop=True)
     count = len(surveyed)
@@ -34,7 +41,7 @@ def build_surveys(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFr
     no_csat = rng.random(count) < 0.05  # some answer only the NPS question
     agrees = rng.random(count) < 0.85
     reported = np.where(agrees, surveyed["resolved"], ~surveyed["resolved"])
-    return pd.DataFrame(
+    surveys = pd.DataFrame(
         {
             "survey_id": [f"SV{index + 1:07d}" for index in range(count)],
             "interaction_id": surveyed["interaction_id"].to_numpy(),
@@ -45,6 +52,7 @@ def build_surveys(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFr
             "comment": np.where(csat <= 2, "Not happy with the service.", None),
         }
     )
+    return surveys[surveys["responded_at"] < cutoff].reset_index(drop=True)
 
 
 def build_coaching(
@@ -54,10 +62,13 @@ def build_coaching(
     team_agents: dict[str, list[str]],
     start: dt.date,
     days: int,
+    cutoff: dt.datetime,
 ) -> pd.DataFrame:
-    """Two sessions per team every fortnight, on questions the agent missed when known."""
+    """Two sessions per team every fortnight, on questions the agent missed in evaluations
+    submitted before the session; sessions held before the cut-off only."""
     missed = answers[answers["answer"] == "no"].merge(
-        evaluations[["evaluation_id", "revision", "agent_id"]], on=["evaluation_id", "revision"]
+        evaluations[["evaluation_id", "revision", "agent_id", "submitted_at"]],
+        on=["evaluation_id", "revision"],
     )
     by_agent = missed.groupby("agent_id")
     rows = []
@@ -66,7 +77,9 @@ def build_coaching(
         for team, members in team_agents.items():
             for agent in rng.choice(members, size=min(2, len(members)), replace=False):
                 evidence = by_agent.get_group(agent) if agent in by_agent.groups else missed[:0]
+                evidence = evidence[evidence["submitted_at"] < held]
                 questions = sorted(set(evidence["question_id"].head(2))) or ["empathy"]
+                evaluation_ids = evidence["evaluation_id"].drop_duplicates().head(2)
                 rows.append(
                     {
                         "coaching_id": f"CO{len(rows) + 1:05d}",
@@ -74,38 +87,53 @@ def build_coaching(
                         "coach_id": f"S{team[1:]}",
                         "held_at": held,
                         "question_ids": ";".join(questions),
-                        "evaluation_ids": ";".join(evidence["evaluation_id"].head(2)) or None,
+                        "evaluation_ids": ";".join(evaluation_ids) or None,
                         "notes": "Reviewed recent evaluations and agreed actions.",
                         "acknowledged_at": held + dt.timedelta(days=1)
                         if rng.random() < 0.8
                         else None,
                     }
                 )
-    return pd.DataFrame(rows)
+    sessions = pd.DataFrame(rows)
+    for column in ("held_at", "acknowledged_at"):
+        sessions[column] = pd.to_datetime(sessions[column])
+    # An acknowledgement after the cut-off has not happened yet when the export is taken.
+    sessions["acknowledged_at"] = sessions["acknowledged_at"].where(
+        sessions["acknowledged_at"] < cutoff
+    )
+    return sessions[sessions["held_at"] < cutoff].reset_index(drop=True)
 
 
 def build_process_changes(
-    causes: SpecialCauses, team_ids: list[str], start: dt.date, scorecard_day: int
+    causes: list[SpecialCause], start: dt.date, days: int, scorecard_day: int
 ) -> pd.DataFrame:
+    """The scorecard change always; the disclosure team's refresher training when its lapse
+    ended inside the data (a lapse still running has had no training yet)."""
+
     def at(day: int) -> dt.datetime:
         return dt.datetime.combine(start + dt.timedelta(days=day), dt.time(8))
 
-    return pd.DataFrame(
-        [
-            {
-                "change_id": "PC001",
-                "effective_at": at(scorecard_day),
-                "scope": "all",
-                "description": "Scorecard customer_service v2 introduced (more weight on empathy).",
-            },
-            {
-                "change_id": "PC002",
-                "effective_at": at(causes.disclosure_to),
-                "scope": f"team:{team_ids[causes.disclosure_team]}",
-                "description": "Refresher training on the recording disclosure after the QA alert.",
-            },
-        ]
-    )
+    changes = [
+        {
+            "change_id": "PC001",
+            "effective_at": at(scorecard_day),
+            "scope": "all",
+            "description": "Scorecard customer_service v2 introduced (more weight on empathy).",
+        }
+    ]
+    for cause in causes:
+        if cause.kind == "stopped_recording_disclosure" and cause.to_day < days:
+            changes.append(
+                {
+                    "change_id": "PC002",
+                    "effective_at": at(cause.to_day),
+                    "scope": f"team:{cause.segment_value}",
+                    "description": (
+                        "Refresher training on the recording disclosure after the QA alert."
+                    ),
+                }
+            )
+    return pd.DataFrame(changes)
 
 
 def restate_contacts(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,13 @@ QUARANTINE_REASONS = (
     "invalid_answer",
     "na_not_allowed",
     "invalid_file",
+    "unknown_metric",
+    "unknown_segment",
 )
+
+# Segments of targets and process changes: 'all' or '<kind>:<value>'.
+SEGMENT_KINDS = ("all", "site", "team", "queue", "channel", "agent")
+SEGMENT_PATTERN = rf"all|({'|'.join(SEGMENT_KINDS[1:])}):.+"
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
@@ -228,8 +234,8 @@ PROCESS_CHANGES = Export(
     row_rules=(
         RowRule(
             "invalid_enum",
-            "not regexp_full_match(scope, '(all|(site|team|queue|channel|agent):.+)')",
-            "scope is not 'all' or '<site|team|queue|channel|agent>:<value>'",
+            f"not regexp_full_match(scope, '({SEGMENT_PATTERN})')",
+            f"scope is not 'all' or '<{'|'.join(SEGMENT_KINDS[1:])}>:<value>'",
         ),
     ),
 )
@@ -252,17 +258,7 @@ YAML_EXPORTS = ("forms", "quality_targets")
 TABULAR_FILE_SUFFIXES = (".csv", ".parquet", ".jsonl")
 YAML_FILE_SUFFIXES = (".yml", ".yaml")
 
-# Metrics a quality target may name; each is a column of the trend marts.
-TARGET_METRICS = (
-    "qa_score",
-    "critical_fail_rate",
-    "csat_satisfied_rate",
-    "csat_avg",
-    "handle_seconds",
-    "abandonment_rate",
-    "unresolved_rate",
-)
-TARGET_DIRECTIONS = ("higher", "lower")
-SEGMENT_PATTERN = r"all|(site|team|queue|channel|agent):.+"
+# Metrics a quality target may name, and the segment kinds each allows, come from the metric
+# registry (orchestration.metrics).
 QUESTION_TYPES = ("yes_no", "scale")
 CRITICAL_LEVELS = ("form", "section", "none")

@@ -17,6 +17,7 @@ from orchestration import settings
 
 CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u", "xbar_r", "xbar_s", "imr", "ewma", "cusum")
 ATTRIBUTE_CHARTS = ("p", "np", "c", "u", "laney_p", "laney_u")
+SEQUENTIAL_CHARTS = ("ewma", "cusum")
 RULE_SETS = ("we", "nelson", "none")
 MAX_EXCLUSION_PASSES = 20
 
@@ -38,11 +39,16 @@ def _macros() -> jinja2.Template:
     return environment.from_string(source)
 
 
-def chart_sql(source: str, chart: str, **parameters) -> str:
-    """SQL of one chart over `source` (a relation with the engine's input columns)."""
+def chart_sql(source: str, chart: str, max_passes: int = 0, **parameters) -> str:
+    """SQL of one chart over `source` (a relation with the engine's input columns), its
+    Phase I baseline revised up to `max_passes` times (the macro the marts use)."""
     if chart not in CHARTS:
         raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
+    if max_passes and chart in SEQUENTIAL_CHARTS:
+        raise ValueError(f"Phase I exclusion applies to Shewhart charts, not {chart}")
     module = _macros().make_module()
+    if max_passes:
+        return str(module.spc_revised_chart(source, chart, max_passes, **parameters))
     return str(module.spc_chart(source, chart, **parameters))
 
 
@@ -99,7 +105,7 @@ def analyse_file(
 
     With `exclude_beyond_limits`, Phase I is iterated: baseline subgroups beyond the limits
     (on any part of the chart) leave the baseline and the limits are recomputed, until none
-    is left.
+    is left (the same macro, `spc_revised_chart`, as the warehouse's SPC marts).
     """
     with duckdb.connect() as connection:
         _read_input(connection, Path(path))
@@ -130,21 +136,9 @@ def analyse_file(
             """,
             baseline_params,
         )
-        points_sql = chart_sql("engine_input", chart, **chart_options)
+        passes = MAX_EXCLUSION_PASSES if exclude_beyond_limits else 0
+        points_sql = chart_sql("engine_input", chart, max_passes=passes, **chart_options)
         connection.execute(f"create temp table points as {points_sql}")
-        for _ in range(MAX_EXCLUSION_PASSES if exclude_beyond_limits else 0):
-            beyond = connection.execute(
-                "select distinct subgroup_order from points"
-                " where in_baseline and (value > ucl or value < lcl)"
-            ).fetchall()
-            if not beyond:
-                break
-            connection.execute(
-                "update engine_input set in_baseline = false"
-                " where list_contains(?, subgroup_order)",
-                [[row[0] for row in beyond]],
-            )
-            connection.execute(f"create or replace temp table points as {points_sql}")
         return connection.execute(
             f"""
             with fired as (

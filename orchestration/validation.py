@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,11 +57,13 @@ def load_suite_document(suite_name: str) -> dict:
 
 
 def _columns_named(document: dict) -> list[str]:
+    """The columns a suite reads, including those of its pandas row conditions."""
     columns: list[str] = []
     for expectation in document["expectations"]:
         kwargs = expectation.get("kwargs", {})
         named = [kwargs.get(key) for key in ("column", "column_A", "column_B")]
-        for name in [*named, *kwargs.get("column_list", [])]:
+        conditioned = re.findall(r"(\w+)\s*(?:==|!=|<|>)", kwargs.get("row_condition", ""))
+        for name in [*named, *kwargs.get("column_list", []), *conditioned]:
             if name and name not in columns:
                 columns.append(name)
     return columns

@@ -268,7 +268,6 @@ def build_contacts(
     for cause, drifting in affected("handle_time_drift"):
         day_of_cause = day_index - cause.from_day + 1
         talk = np.where(drifting, talk * (1 + TALK_DRIFT_PER_DAY * day_of_cause), talk)
-    talk = talk.round()
     hold_count = rng.poisson(0.35, count)
     hold_seconds = (hold_count * rng.exponential(70, count)).round()
     wrap_up = rng.exponential(40, count).round()
@@ -291,6 +290,10 @@ def build_contacts(
         1,
     )
     resolved = rng.random(count) < resolved_probability
+    # slow systems or a busy day lengthen every call a little (drawn last: the draws above
+    # keep their values)
+    talk_day = np.exp(rng.normal(0, DAY_EFFECTS["handle_time_log_sd"], days))[day_index]
+    talk = (talk * talk_day).round()
 
     answered = started + queue_seconds.astype("timedelta64[s]")
     ended = answered + (talk + hold_seconds).astype("timedelta64[s]")

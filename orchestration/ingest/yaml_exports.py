@@ -16,13 +16,8 @@ from typing import Any
 import duckdb
 import yaml
 
-from orchestration.contract import (
-    CRITICAL_LEVELS,
-    QUESTION_TYPES,
-    SEGMENT_PATTERN,
-    TARGET_DIRECTIONS,
-    TARGET_METRICS,
-)
+from orchestration import metrics
+from orchestration.contract import CRITICAL_LEVELS, QUESTION_TYPES, SEGMENT_PATTERN
 from orchestration.ingest import ledger
 
 
@@ -138,16 +133,35 @@ def parse_form(document: Any) -> tuple[dict, list[dict]]:
 
 
 def parse_target(item: Any) -> dict:
+    """One quality target, checked against the metric registry: the metric must be declared
+    with `target: true` and the segment's kind must be one the metric is charted on. A missing
+    direction is the metric's own."""
     if not isinstance(item, dict):
         raise ContractError("invalid_file", "a quality target must be a mapping")
+    name = str(_require(item, "metric", ""))
+    targetable = metrics.targetable()
+    if name not in targetable:
+        raise ContractError(
+            "unknown_metric",
+            f"metric {name!r} is not a metric that takes targets;"
+            f" expected one of {', '.join(targetable)}",
+        )
+    metric = targetable[name]
     segment = str(_require(item, "segment", ""))
     if not re.fullmatch(SEGMENT_PATTERN, segment):
         raise ContractError("invalid_enum", f"segment {segment!r} is not all or <kind>:<value>")
+    kind = segment.split(":", 1)[0]
+    if kind not in metric.segments:
+        raise ContractError(
+            "unknown_segment",
+            f"{name} is not measured per {kind}; its segments are {', '.join(metric.segments)}",
+        )
+    direction = item.get("direction") or metric.direction
     return {
-        "metric": _choice(_require(item, "metric", ""), TARGET_METRICS, "metric"),
+        "metric": name,
         "segment": segment,
         "target": _number(_require(item, "target", ""), "target", minimum=-1e300),
-        "direction": _choice(_require(item, "direction", ""), TARGET_DIRECTIONS, "direction"),
+        "direction": _choice(direction, metrics.DIRECTIONS, "direction"),
         "effective_from": _date(_require(item, "effective_from", ""), "effective_from"),
     }
 

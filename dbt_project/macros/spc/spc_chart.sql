@@ -1,14 +1,14 @@
 {#- The SPC engine's entry point: every chart as rows of
     (series_id, stage, chart, subgroup_order, subgroup, n, value, center, lcl, ucl, sigma,
-    in_baseline). dbt marts and `qm spc` both call this macro. -#}
+    in_baseline). dbt marts and `qm spc` both call these macros. -#}
 {% macro spc_chart(
     source, chart, nsigmas=3, sigma_method='mr', ewma_lambda=0.2, cusum_k=0.5, cusum_h=5,
-    target=none, sigma=none
+    target=none, sigma=none, dispersion=none
 ) %}
     {%- if chart in ('p', 'np', 'c', 'u') -%}
         {{ spc_attribute_chart(source, chart, nsigmas) }}
     {%- elif chart in ('laney_p', 'laney_u') -%}
-        {{ spc_laney_chart(source, chart, nsigmas) }}
+        {{ spc_laney_chart(source, chart, nsigmas, dispersion) }}
     {%- elif chart == 'xbar_r' -%}
         {{ spc_xbar_chart(source, 'r', nsigmas) }}
     {%- elif chart == 'xbar_s' -%}
@@ -21,5 +21,65 @@
         {{ spc_cusum_chart(source, cusum_k, cusum_h, target, sigma) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("unknown SPC chart " ~ chart) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- Phase I revised: a Shewhart chart whose baseline subgroups beyond the limits (on any part
+    of the chart) leave the baseline, the limits recomputed, pass after pass until no baseline
+    point is beyond them (a fixed point) or `max_passes` passes were made; 0 passes is the
+    chart as given. Each (series, stage) stops on its own. A Laney chart keeps the σ_z it was
+    given (`dispersion`), or measures it once on the unrevised baseline. -#}
+{% macro spc_revised_chart(source, chart, max_passes, nsigmas=3, sigma_method='mr', dispersion=none) %}
+    {%- if max_passes == 0 -%}
+        {{ spc_chart(source, chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }}
+    {%- elif chart in ('ewma', 'cusum') -%}
+        {{ exceptions.raise_compiler_error("Phase I exclusion applies to Shewhart charts, not " ~ chart) }}
+    {%- else -%}
+    {%- set base = {'laney_p': 'p', 'laney_u': 'u'}.get(chart) %}
+    with recursive
+    {%- if base and dispersion is none %}
+    measured_dispersion as (
+        {{ spc_overdispersion(source, base) }}
+    ),
+    {%- set dispersion = 'measured_dispersion' %}
+    {%- endif %}
+    revisions (
+        series_id, stage, subgroup_order, subgroup, value, size, in_baseline, pass, is_revised
+    ) as (
+        select series_id, stage, subgroup_order, subgroup, value, size, in_baseline, 0, true,
+        from {{ source }}
+
+        union all
+
+        select
+            revisions.series_id,
+            revisions.stage,
+            revisions.subgroup_order,
+            revisions.subgroup,
+            revisions.value,
+            revisions.size,
+            revisions.in_baseline and beyond.subgroup_order is null,
+            revisions.pass + 1,
+            bool_or(revisions.in_baseline and beyond.subgroup_order is not null) over (
+                partition by revisions.series_id, revisions.stage
+            ),
+        from revisions
+        left join (
+            select distinct series_id, stage, subgroup_order,
+            from ({{ spc_chart('revisions', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})
+            where in_baseline and (value > ucl or value < lcl)
+        ) as beyond
+            on revisions.series_id = beyond.series_id
+            and revisions.stage = beyond.stage
+            and revisions.subgroup_order = beyond.subgroup_order
+        where revisions.is_revised and revisions.pass < {{ max_passes }}
+    ),
+
+    revised as (
+        select * exclude (pass, is_revised) from revisions
+        qualify pass = max(pass) over (partition by series_id, stage)
+    )
+
+    select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})
     {%- endif -%}
 {% endmacro %}

@@ -2,70 +2,56 @@
     day-to-day variation exceeds the binomial / Poisson one (overdispersion). Each point is
     standardised against the plain chart, z_i = (x_i − x̄) / σ_i; σ_z is the average moving
     range of the baseline z values / 1.128; limits are x̄ ± 3 σ_i σ_z. With σ_z = 1 they are
-    the plain chart's limits. `source` is as for spc_attribute_chart. -#}
-{% macro spc_laney_chart(source, chart, nsigmas=3) %}
+    the plain chart's limits. `source` is as for spc_attribute_chart; `dispersion`, when
+    given, is a relation holding σ_z per (series_id, stage) measured once elsewhere (the
+    marts' int_spc_overdispersion), else σ_z is measured here on `source`'s baseline. -#}
+{% macro spc_laney_chart(source, chart, nsigmas=3, dispersion=none) %}
     {%- set base = 'p' if chart == 'laney_p' else 'u' %}
     with plain as (
         {{ spc_attribute_chart(source, base, nsigmas) }}
     ),
 
-    standardised as (
-        select *, (value - center) / nullif(sigma, 0) as z,
-        from plain
-    ),
-
-    baseline_z as (
-        select
-            series_id,
-            stage,
-            {{ spc_moving_range('z') }} as moving_range,
-        from standardised
-        where in_baseline
-    ),
-
     dispersion as (
-        select
-            series_id,
-            stage,
-            avg(moving_range) / {{ spc_d2(2) }} as sigma_z,
-            count(moving_range) as moving_ranges_count,
-        from baseline_z
-        group by series_id, stage
+        {%- if dispersion is none %}
+        {{ spc_overdispersion(source, base) }}
+        {%- else %}
+        select series_id, stage, sigma_z from {{ dispersion }}
+        {%- endif %}
     )
 
     select
-        standardised.series_id,
-        standardised.stage,
+        plain.series_id,
+        plain.stage,
         '{{ chart }}' as chart,
-        standardised.subgroup_order,
-        standardised.subgroup,
-        standardised.n,
-        standardised.value,
-        standardised.center,
-        greatest(standardised.center - {{ nsigmas }} * standardised.sigma * dispersion.sigma_z, 0)
-            as lcl,
-        standardised.center + {{ nsigmas }} * standardised.sigma * dispersion.sigma_z as ucl,
-        standardised.sigma * dispersion.sigma_z as sigma,
-        standardised.in_baseline,
-    from standardised
+        plain.subgroup_order,
+        plain.subgroup,
+        plain.n,
+        plain.value,
+        plain.center,
+        greatest(plain.center - {{ nsigmas }} * plain.sigma * dispersion.sigma_z, 0) as lcl,
+        plain.center + {{ nsigmas }} * plain.sigma * dispersion.sigma_z as ucl,
+        plain.sigma * dispersion.sigma_z as sigma,
+        plain.in_baseline,
+    from plain
     inner join dispersion using (series_id, stage)
 {% endmacro %}
 
-{#- Overdispersion of a p or u series per stage: σ_z of the Laney chart and how many moving
-    ranges it rests on. σ_z near 1: the binomial / Poisson model holds; well above 1: the
-    plain chart's limits are too narrow. -#}
+{#- Overdispersion of a series per stage: σ_z, the standard deviation of its baseline points
+    standardised against the chart of location (p, u, or X̄ of an X̄–S / X̄–R chart), as the
+    average moving range / 1.128, and how many moving ranges it rests on. σ_z near 1: the
+    binomial / Poisson / within-subgroup model holds; well above 1: subgroups differ more
+    than that model says, and limits or tests that ignore it are too narrow. -#}
 {% macro spc_overdispersion(source, chart) %}
-    with plain as (
-        {{ spc_attribute_chart(source, chart) }}
+    {%- set location = {'p': 'p', 'u': 'u', 'xbar_s': 'xbar', 'xbar_r': 'xbar'}[chart] %}
+    with standardised as (
+        select series_id, stage, subgroup_order, (value - center) / nullif(sigma, 0) as z,
+        from ({{ spc_chart(source, chart) }})
+        where in_baseline and chart = '{{ location }}'
     ),
 
-    standardised as (
-        select
-            series_id,
-            stage,
-            {{ spc_moving_range('(value - center) / nullif(sigma, 0)') }} as moving_range,
-        from plain
-        where in_baseline
+    moving_ranges as (
+        select series_id, stage, {{ spc_moving_range('z') }} as moving_range,
+        from standardised
     )
 
     select
@@ -73,6 +59,6 @@
         stage,
         avg(moving_range) / {{ spc_d2(2) }} as sigma_z,
         count(moving_range) as moving_ranges_count,
-    from standardised
+    from moving_ranges
     group by series_id, stage
 {% endmacro %}

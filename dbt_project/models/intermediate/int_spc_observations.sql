@@ -1,39 +1,54 @@
--- Every observation of every configured SPC metric (var `spc` in dbt_project.yml), repeated
--- for each segment and grain it is charted on: one long table the SPC marts read.
-{%- set spc = var('spc') %}
-
-{% for metric in spc['metrics'] %}
-{{ 'union all' if not loop.first }}
-select
-    '{{ metric.metric }}' as metric,
-    observed.metric_detail,
-    '{{ metric.chart }}' as chart,
-    grains.grain,
-    observed.segment_kind,
-    observed.segment_value,
-    cast(date_trunc(grains.date_part, observed.observed_at) as date) as subgroup_start,
-    observed.observed_value as value,
-from (
-    select
-        cast({{ metric.at }} as timestamp) as observed_at,
-        cast({{ metric.value }} as double) as observed_value,
-        cast({{ metric.detail if metric.detail else "''" }} as varchar) as metric_detail,
-        unnest([
-            {%- for segment in metric.segments or spc['segments'] %}
-            {
-                segment_kind: '{{ segment }}',
-                segment_value: cast({{ spc_segment_column(segment) }} as varchar)
-            },
-            {%- endfor %}
-        ], recursive := true),
-    from {{ ref(metric.model) }}
-    where {{ metric.where }}
-) as observed
-cross join (
-    {%- for grain in spc['grains'] %}
-    {{ 'union all' if not loop.first }}
-    select '{{ grain.grain }}' as grain, '{{ grain.date_part }}' as date_part
+-- The observations of int_metric_observations repeated for every segment and grain their
+-- metric is charted on (registry `segments` and `grains`): one row per observation and SPC
+-- series, with the subgroup it falls in.
+{%- set charted = [] %}
+{%- for metric in var('metrics') %}
+    {%- for segment in metric.segments %}
+        {%- for grain in metric.grains %}
+            {%- do charted.append(
+                "('" ~ metric.metric ~ "', '" ~ metric.chart ~ "', '" ~ segment ~ "', '" ~ grain ~ "')"
+            ) %}
+        {%- endfor %}
     {%- endfor %}
-) as grains
-where observed.segment_value is not null and observed.observed_at is not null
-{% endfor %}
+{%- endfor %}
+with observations as (
+    select * from {{ ref('int_metric_observations') }}
+),
+
+charted (metric, chart, segment_kind, grain) as (
+    values
+    {{ charted | join(',\n    ') }}
+),
+
+grains (grain, date_part) as (
+    values
+    {%- for grain in var('spc')['grains'] %}
+    ('{{ grain.grain }}', '{{ grain.date_part }}'){{ ',' if not loop.last }}
+    {%- endfor %}
+),
+
+series_observations as (
+    select
+        observations.metric,
+        observations.metric_detail,
+        charted.chart,
+        charted.grain,
+        charted.segment_kind,
+        {{ segment_value('charted.segment_kind', 'observations') }} as segment_value,
+        cast(date_trunc(grains.date_part, observations.observed_at) as date) as subgroup_start,
+        observations.value,
+    from observations
+    inner join charted using (metric)
+    inner join grains using (grain)
+),
+
+final as (
+    select
+        concat_ws('|', metric, nullif(metric_detail, ''), grain, segment_kind, segment_value)
+            as series_id,
+        *,
+    from series_observations
+    where segment_value is not null
+)
+
+select * from final

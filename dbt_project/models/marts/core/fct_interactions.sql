@@ -49,6 +49,7 @@ final as (
         surveys.csat,
         surveys.nps,
         surveys.csat >= 4 as is_csat_satisfied,
+        surveys.responded_at as csat_responded_at,
     from interactions
     left join agents
         on interactions.agent_id = agents.agent_id

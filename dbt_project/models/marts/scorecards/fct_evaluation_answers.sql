@@ -27,10 +27,13 @@ final as (
         evaluations.is_agent_scored,
         evaluations.agent_id,
         evaluations.team_id,
+        evaluations.team_name,
         evaluations.site,
         evaluations.channel,
         evaluations.queue,
         evaluations.evaluator_id,
+        evaluations.submitted_at,
+        evaluations.attributed_at,
         evaluations.evaluation_date,
         evaluations.week_start,
     from answers

@@ -1,4 +1,6 @@
--- mart_spc_points with the rules that fired at each point: what a control chart draws.
+-- What a control chart draws: mart_spc_points with the rules that fired at each point, the
+-- quality target in force for the series (most specific segment first, then 'all') and, in
+-- words, why this chart and why its limits are as wide as they are.
 with points as (
     select * from {{ ref('mart_spc_points') }}
 ),
@@ -13,12 +15,44 @@ fired as (
     group by series_id, chart, subgroup_start
 ),
 
+location_points as (
+    select distinct series_id, metric, segment_kind, segment_value, subgroup_start, subgroup_end,
+    from points
+),
+
+targets as (
+    {{ targets_in_force(
+        'location_points', ['series_id', 'subgroup_start'], 'metric', 'subgroup_end',
+        "[{kind: segment_kind, value: segment_value, specificity: 1},"
+        ~ " {kind: 'all', value: null, specificity: 9}]"
+    ) }}
+),
+
 final as (
     select
         points.*,
         fired.rules_fired,
+        targets.target,
+        targets.target_direction,
+        case
+            when points.chart_type like 'laney%' then format(
+                'Laney chart: sigma_z = {:.2f} over {} baseline subgroups, above {:.2f}',
+                points.sigma_z, points.sigma_z_moving_ranges + 1, points.overdispersion_threshold)
+            when points.chart_type in ('p', 'u') and points.sigma_z is null
+                then 'plain chart: too few baseline subgroups to measure sigma_z'
+            when points.chart_type in ('p', 'u') then format(
+                'plain chart: sigma_z = {:.2f} over {} baseline subgroups, within {:.2f}',
+                points.sigma_z, points.sigma_z_moving_ranges + 1, points.overdispersion_threshold)
+            else 'configured ' || points.chart_type || ' chart'
+        end as chart_choice_reason,
+        case when points.chart_type like 'laney%' then format(
+            'The limits are wider than on a textbook chart because, at these volumes, ordinary'
+            || ' {}s already differ {:.1f} times more than chance alone explains; only moves'
+            || ' beyond that everyday variation are flagged.', points.grain, points.sigma_z)
+        end as limits_explanation,
     from points
     left join fired using (series_id, chart, subgroup_start)
+    left join targets using (series_id, subgroup_start)
 )
 
 select * from final

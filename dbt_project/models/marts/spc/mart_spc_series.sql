@@ -1,9 +1,14 @@
--- One row per charted SPC series, with its current chart: what the chart pickers list.
+-- One row per SPC series (metric × segment × grain): its current chart, and the verdict of
+-- the attention test (int_spc_series_shifts), or why it could not be tested yet.
 with points as (
     select * from {{ ref('mart_spc_points') }}
 ),
 
-final as (
+shifts as (
+    select * from {{ ref('int_spc_series_shifts') }}
+),
+
+series as (
     select
         series_id,
         any_value(metric) as metric,
@@ -15,8 +20,31 @@ final as (
         max(stage) as stages_count,
         min(subgroup_start) as first_subgroup,
         max(subgroup_start) as last_subgroup,
+        max(subgroup_start) filter (where not is_provisional) as last_complete_subgroup,
     from points
     group by series_id
+),
+
+final as (
+    select
+        series.*,
+        case when series.segment_kind = 'agent' then 'agent' else 'process' end as level,
+        case
+            when shifts.series_id is not null then 'tested'
+            when series.last_complete_subgroup is null then 'no complete subgroup yet'
+            else 'not enough data: no complete subgroup after the current stage''s baseline'
+        end as shift_test_status,
+        shifts.window_start as shift_window_start,
+        shifts.window_end as shift_window_end,
+        shifts.window_value as shift_window_value,
+        shifts.baseline_value as shift_baseline_value,
+        shifts.series_p_value as shift_p_value,
+        shifts.q_value as shift_q_value,
+        coalesce(
+            shifts.q_value <= {{ var('attention')['false_discovery_rate'] }}, false
+        ) as is_on_attention_list,
+    from series
+    left join shifts using (series_id)
 )
 
 select * from final

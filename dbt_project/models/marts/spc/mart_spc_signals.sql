@@ -1,29 +1,25 @@
 -- One row per run-rule signal on the SPC charts: the rule (Western Electric 1-4, or with
--- `rules: nelson` also Nelson 5-8), where it fired and the points involved.
-with signals as (
-    {{ spc_signals(ref('mart_spc_points'), var('spc')['rules']) }}
+-- `rules: nelson` also Nelson 5-8), where it fired and the points involved. Provisional
+-- subgroups are left out (their data is still arriving), so they never signal. These are the
+-- raw signals for analysts; what needs attention is decided in mart_spc_attention.
+with points as (
+    select * from {{ ref('mart_spc_points') }}
+    where not is_provisional
 ),
 
-series as (
-    select distinct
-        series_id, metric, metric_detail, grain, segment_kind, segment_value, chart_type,
-    from {{ ref('mart_spc_points') }}
-),
-
-points as (
-    select series_id, stage, chart, subgroup_order, subgroup_start, value, center, lcl, ucl,
-    from {{ ref('mart_spc_points') }}
+signals as (
+    {{ spc_signals('points', var('spc')['rules']) }}
 ),
 
 final as (
     select
         signals.series_id,
-        series.metric,
-        series.metric_detail,
-        series.grain,
-        series.segment_kind,
-        series.segment_value,
-        series.chart_type,
+        points.metric,
+        points.metric_detail,
+        points.grain,
+        points.segment_kind,
+        points.segment_value,
+        points.chart_type,
         signals.chart,
         signals.stage,
         points.subgroup_start,
@@ -35,7 +31,6 @@ final as (
         points.lcl,
         points.ucl,
     from signals
-    inner join series using (series_id)
     inner join points using (series_id, stage, chart, subgroup_order)
 )
 

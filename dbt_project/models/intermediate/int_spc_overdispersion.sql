@@ -1,0 +1,93 @@
+-- σ_z of every series stage, measured once on its Phase I baseline (macro
+-- spc_overdispersion): how much more its subgroups differ than the binomial / Poisson /
+-- within-subgroup model of its chart says. It decides between the plain and the Laney chart
+-- of p and u metrics (registry option `overdispersion`: auto, laney or plain). "Clearly above
+-- 1" is beyond two standard errors of the moving-range estimate (0.83 / sqrt(moving
+-- ranges)); such an estimate has about 0.62 degrees of freedom per moving range (Wheeler).
+--
+-- Fourteen baseline subgroups measure σ_z loosely, so the attention test reads the family
+-- σ_z: the moving ranges of every series of the same metric, grain and segment kind (all
+-- teams, all agents, ...) pooled, which share the same everyday variation.
+{%- set charts = var('metrics') | map(attribute='chart') | select('in', ['p', 'u', 'xbar_s', 'xbar_r']) | unique | list %}
+with engine_input as (
+    select * from {{ ref('int_spc_engine_input') }}
+),
+
+overdispersion_modes (metric, mode) as (
+    values
+    {%- for metric in var('metrics') %}
+    ('{{ metric.metric }}', '{{ metric.overdispersion or "auto" }}'){{ ',' if not loop.last }}
+    {%- endfor %}
+),
+
+series_metrics as (
+    select distinct series_id, metric, metric_detail, chart, grain, segment_kind,
+    from {{ ref('int_spc_subgroups') }}
+),
+
+{%- for chart in charts %}
+input_{{ chart }} as (
+    select * exclude (chart) from engine_input where chart = '{{ chart }}'
+),
+{%- endfor %}
+
+measured as (
+    {%- for chart in charts %}
+    {{ 'union all' if not loop.first }}
+    select * from ({{ spc_overdispersion('input_' ~ chart, chart) }})
+    {%- endfor %}
+),
+
+series_stages as (
+    select
+        measured.series_id,
+        measured.stage,
+        series_metrics.metric,
+        series_metrics.chart,
+        measured.sigma_z,
+        measured.moving_ranges_count,
+        1 + 2 * 0.83 / sqrt(greatest(measured.moving_ranges_count, 1)) as overdispersion_threshold,
+        coalesce(measured.sigma_z > overdispersion_threshold, false) as is_overdispersed,
+        0.62 * measured.moving_ranges_count as sigma_z_degrees_of_freedom,
+        series_metrics.chart in ('p', 'u') and (
+            (overdispersion_modes.mode = 'laney' and measured.sigma_z is not null)
+            or (overdispersion_modes.mode = 'auto' and is_overdispersed)
+        ) as is_laney,
+        series_metrics.metric_detail,
+        series_metrics.grain,
+        series_metrics.segment_kind,
+    from measured
+    inner join series_metrics using (series_id)
+    inner join overdispersion_modes using (metric)
+),
+
+families as (
+    select
+        metric,
+        metric_detail,
+        grain,
+        segment_kind,
+        sum(sigma_z * moving_ranges_count) / nullif(sum(moving_ranges_count), 0)
+            as family_sigma_z,
+        sum(moving_ranges_count) as family_moving_ranges,
+    from series_stages
+    where sigma_z is not null
+    group by all
+),
+
+final as (
+    select
+        series_stages.* exclude (metric_detail, grain, segment_kind),
+        families.family_sigma_z,
+        families.family_moving_ranges,
+        coalesce(
+            families.family_sigma_z
+                > 1 + 2 * 0.83 / sqrt(greatest(families.family_moving_ranges, 1)),
+            false
+        ) as is_family_overdispersed,
+        0.62 * families.family_moving_ranges as family_sigma_z_degrees_of_freedom,
+    from series_stages
+    left join families using (metric, metric_detail, grain, segment_kind)
+)
+
+select * from final

@@ -1,0 +1,220 @@
+-- The evidence for "this series has shifted recently": for every SPC series and every recent
+-- window (the last N complete subgroups of its grain, N from var `attention.windows`), the
+-- units and total of the window and of the current stage's Phase I baseline, the baseline's
+-- level and spread, and the series' overdispersion. A window is tested only when it lies
+-- wholly after the baseline period of the series' current stage (Phase II); a series whose
+-- stage is too young has no window here ("not enough data since its last process change"),
+-- nor a mean over fewer than `attention.mean_min_units` units.
+{%- set windows = var('attention')['windows'] %}
+with points as (
+    -- the chart of location: p / laney_p, u / laney_u, xbar
+    select * from {{ ref('mart_spc_points') }}
+    where chart in ('p', 'laney_p', 'u', 'laney_u', 'xbar')
+),
+
+subgroups as (
+    select * from {{ ref('int_spc_subgroups') }}
+),
+
+overdispersion as (
+    select * from {{ ref('int_spc_overdispersion') }}
+),
+
+grain_days (grain, grain_days) as (
+    values
+    {%- for grain in var('spc')['grains'] %}
+    ('{{ grain.grain }}', {{ grain.days }}){{ ',' if not loop.last }}
+    {%- endfor %}
+),
+
+window_lengths (grain, window_subgroups) as (
+    values
+    {%- set lengths = [] %}
+    {%- for grain, sizes in windows.items() %}{% for size in sizes %}
+        {%- do lengths.append("('" ~ grain ~ "', " ~ size ~ ")") %}
+    {%- endfor %}{% endfor %}
+    {{ lengths | join(', ') }}
+),
+
+latest_complete as (
+    -- windows end at the latest complete subgroup of the metric's grain, the same dates for
+    -- every series of the metric
+    select metric, grain, max(subgroup_start) as last_subgroup_start,
+    from subgroups
+    where not is_provisional
+    group by metric, grain
+),
+
+current_stage as (
+    select
+        series_id,
+        max(stage) as stage,
+    from subgroups
+    where not is_provisional
+    group by series_id
+),
+
+baseline_period as (
+    select
+        subgroups.series_id,
+        subgroups.stage,
+        max(subgroups.subgroup_start) filter (where subgroups.in_baseline) as baseline_last_start,
+    from subgroups
+    inner join current_stage using (series_id, stage)
+    group by subgroups.series_id, subgroups.stage
+),
+
+series as (
+    select distinct
+        points.series_id,
+        points.metric,
+        points.metric_detail,
+        points.grain,
+        points.segment_kind,
+        points.segment_value,
+        points.chart_type,
+        points.stage,
+    from points
+    inner join current_stage using (series_id, stage)
+),
+
+windows as (
+    select
+        series.*,
+        window_lengths.window_subgroups,
+        latest_complete.last_subgroup_start
+            - (window_lengths.window_subgroups - 1) * grain_days.grain_days as window_start,
+        latest_complete.last_subgroup_start + (grain_days.grain_days - 1) as window_end,
+        baseline_period.baseline_last_start,
+    from series
+    inner join latest_complete using (metric, grain)
+    inner join grain_days using (grain)
+    inner join window_lengths using (grain)
+    inner join baseline_period using (series_id, stage)
+    where window_start > baseline_period.baseline_last_start
+),
+
+baseline as (
+    select
+        points.series_id,
+        points.stage,
+        any_value(points.center) as center,
+        sum(points.n) as baseline_units,
+        sum(round(points.value * points.n)) as baseline_count,
+        count(*) as baseline_subgroups,
+    from points
+    inner join current_stage using (series_id, stage)
+    where points.in_baseline
+    group by points.series_id, points.stage
+),
+
+baseline_spread as (
+    -- X̄ series: the standard deviation of the baseline's observations
+    select
+        engine_input.series_id,
+        engine_input.stage,
+        stddev_samp(engine_input.value) as observation_sd,
+        count(*) - 1 as spread_degrees_of_freedom,
+    from {{ ref('int_spc_engine_input') }} as engine_input
+    inner join points
+        on points.series_id = engine_input.series_id
+        and points.stage = engine_input.stage
+        and points.subgroup_order = engine_input.subgroup_order
+        and points.chart = 'xbar'
+        and points.in_baseline
+    group by engine_input.series_id, engine_input.stage
+    having count(*) > 1
+),
+
+metric_spread as (
+    -- the standard deviation of all of a metric's observations: a floor for any one series',
+    -- because a few baseline evaluations without an auto-fail (score 0) say little about
+    -- how much scores vary
+    select metric, nullif(metric_detail, '') as metric_detail, stddev_samp(value) as metric_sd,
+    from {{ ref('int_metric_observations') }}
+    group by metric, metric_detail
+),
+
+window_points as (
+    select
+        windows.series_id,
+        windows.window_subgroups,
+        sum(points.n) as window_units,
+        sum(points.value * points.n) as window_total,
+        count(*) as window_points,
+    from windows
+    inner join points
+        on points.series_id = windows.series_id
+        and points.stage = windows.stage
+        and points.subgroup_start between windows.window_start and windows.window_end
+        and not points.is_provisional
+    group by windows.series_id, windows.window_subgroups
+),
+
+window_signals as (
+    -- the raw run-rule signals inside the window, for analysts reading the list
+    select
+        windows.series_id,
+        windows.window_subgroups,
+        string_agg(distinct signals.rule, ';' order by signals.rule) as window_rules_fired,
+    from windows
+    inner join {{ ref('mart_spc_signals') }} as signals
+        on signals.series_id = windows.series_id
+        and signals.stage = windows.stage
+        and signals.subgroup_start between windows.window_start and windows.window_end
+        and signals.chart in ('p', 'laney_p', 'u', 'laney_u', 'xbar')
+    group by windows.series_id, windows.window_subgroups
+),
+
+final as (
+    select
+        windows.series_id,
+        windows.metric,
+        windows.metric_detail,
+        windows.grain,
+        windows.segment_kind,
+        windows.segment_value,
+        windows.chart_type,
+        windows.stage,
+        case
+            when windows.chart_type in ('p', 'laney_p') then 'proportion'
+            when windows.chart_type in ('u', 'laney_u') then 'rate'
+            else 'mean'
+        end as test_family,
+        windows.window_subgroups,
+        windows.window_start,
+        windows.window_end,
+        window_points.window_points,
+        window_points.window_units,
+        window_points.window_total,
+        window_points.window_total / window_points.window_units as window_value,
+        window_signals.window_rules_fired,
+        baseline.center as baseline_value,
+        baseline.baseline_units,
+        baseline.baseline_count,
+        baseline.baseline_subgroups,
+        -- the spread of one unit: binomial / Poisson at the baseline level, else observed
+        case
+            when windows.chart_type in ('p', 'laney_p')
+                then sqrt(baseline.center * (1 - baseline.center))
+            when windows.chart_type in ('u', 'laney_u') then sqrt(baseline.center)
+            else greatest(baseline_spread.observation_sd, metric_spread.metric_sd)
+        end as unit_sigma,
+        baseline_spread.spread_degrees_of_freedom as unit_sigma_degrees_of_freedom,
+        overdispersion.family_sigma_z as sigma_z,
+        overdispersion.is_family_overdispersed as is_overdispersed,
+        overdispersion.family_sigma_z_degrees_of_freedom as sigma_z_degrees_of_freedom,
+    from windows
+    inner join window_points using (series_id, window_subgroups)
+    left join window_signals using (series_id, window_subgroups)
+    inner join baseline using (series_id, stage)
+    left join baseline_spread using (series_id, stage)
+    left join metric_spread
+        on metric_spread.metric = windows.metric
+        and metric_spread.metric_detail is not distinct from windows.metric_detail
+    left join overdispersion using (series_id, stage)
+    where test_family <> 'mean'
+        or window_points.window_units >= {{ var('attention')['mean_min_units'] }}
+)
+
+select * from final

@@ -1,5 +1,7 @@
 """`make bench`: throughput and peak memory of the generator, the ingest and the pipeline,
-and how fast each dashboard page renders on the demo warehouse (`qm generate` defaults).
+how fast each dashboard page renders on the demo warehouse (`qm generate` defaults), and how
+well the attention list finds injected special causes over several seeds (precision,
+recall, and what a quiet period lists).
 
 Each measurement runs in its own process (so peak RSS is its own), prints rows/s and peak
 memory, and compares them with `benchmarks/baseline.json` (ratio > 1 = faster / leaner than
@@ -20,6 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE / "baseline.json"
 SIZES = {"agents": 200, "days": 28}
+ATTENTION_SEEDS = (1, 2, 3, 4, 5)
+ATTENTION_SIZE = ["--agents", "24", "--days", "84"]
 
 MEASURE = r"""
 import json, resource, sys, time
@@ -120,6 +124,43 @@ def measure(stage: str, folder: Path) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def attention(folder: Path) -> dict:
+    """Build `--causes none` and `--causes recent` landings per seed and score the lists
+    against the generator's ground truth (orchestration.generate.detection)."""
+    import duckdb
+
+    from orchestration.generate.detection import detect
+
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+    totals = {"quiet_items": [], "causes": 0, "found": 0, "items": 0, "true_items": 0}
+    for seed in ATTENTION_SEEDS:
+        for causes in ("none", "recent"):
+            work = folder / f"attention_{causes}_{seed}"
+            commands = (
+                ["generate", "--out", str(work / "landing"), "--causes", causes,
+                 "--seed", str(seed), *ATTENTION_SIZE],
+                ["run", "--landing", str(work / "landing"),
+                 "--warehouse", str(work / "qm.duckdb")],
+            )  # fmt: skip
+            for command in commands:
+                subprocess.run(
+                    [sys.executable, "-m", "orchestration.cli", *command],
+                    check=True, capture_output=True, cwd=HERE.parent,
+                    env={**env, "DAGSTER_HOME": str(work / "dh"),
+                         "QM_VALIDATION_DIR": str(work / "validation")},
+                )  # fmt: skip
+            truth = json.loads((work / "landing" / "ground_truth.json").read_text())
+            with duckdb.connect(str(work / "qm.duckdb"), read_only=True) as connection:
+                detection = detect(connection, truth, top=5)
+            if causes == "none":
+                totals["quiet_items"].append(detection.items)
+            else:
+                for key in ("causes", "found", "items", "true_items"):
+                    totals[key] += getattr(detection, key)
+            print(f"attention seed {seed} {causes:6s}: {detection}", flush=True)
+    return totals
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--update-baseline", action="store_true")
@@ -147,6 +188,17 @@ def main() -> int:
                 memory = baseline[stage]["peak_mib"] / result["peak_mib"]
                 line += f"  | vs baseline: speed x{speed:.2f}, memory x{memory:.2f}"
             print(line, flush=True)
+        totals = attention(Path(folder))
+        quiet = totals["quiet_items"]
+        print(
+            f"attention: quiet period lists {sum(quiet) / len(quiet):.1f} process-level items"
+            f" on average (at most {max(quiet)}) over {len(quiet)} seeds;"
+            f" recent causes found in the top 5: {totals['found']}/{totals['causes']}"
+            f" (recall {totals['found'] / totals['causes']:.0%}); precision of the listed"
+            f" process-level items {totals['true_items']}/{totals['items']}"
+            f" ({totals['true_items'] / max(totals['items'], 1):.0%})",
+            flush=True,
+        )
     if arguments.update_baseline:
         BASELINE.write_text(json.dumps({"sizes": SIZES, **results}, indent=2) + "\n")
         print(f"baseline written to {BASELINE}")

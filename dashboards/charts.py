@@ -1,43 +1,46 @@
-"""Chart builders: pure functions from mart rows to Altair charts (no Streamlit here)."""
+"""Chart builders and text helpers: pure functions from mart rows to Altair charts and to
+the strings pages show (no Streamlit here). Labels and formats come from the metric registry
+(marts.dim_metrics rows), never from a list kept here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
 
+Metric = Mapping[str, object]  # a row of marts.dim_metrics
 
-@dataclass(frozen=True)
-class Metric:
-    column: str
-    title: str
-    target: str
-    count: str  # how many units stand behind the value
-    count_title: str
-    axis_format: str
-    higher_is_better: bool
+# Vega-Lite axis formats per registry format; seconds read as m:ss through a label expression.
+AXIS_FORMATS = {"percent": ".0%", "score": ".0f", "seconds": ".0f", "rating": ".1f", "ratio": ".2f"}
+MINUTES_SECONDS = (
+    "floor(datum.value / 60) + ':' + (datum.value % 60 < 9.5 ? '0' : '')"
+    " + format(datum.value % 60, '.0f')"
+)
 
 
-METRICS = (
-    Metric("qa_score_avg", "QA score", "qa_score_target", "evaluations_count", "Evaluations",
-           ".0f", True),
-    Metric("critical_fail_rate", "Critical-fail rate", "critical_fail_rate_target",
-           "evaluations_count", "Evaluations", ".0%", False),
-    Metric("csat_satisfied_rate", "CSAT (share 4-5)", "csat_satisfied_rate_target",
-           "csat_responses", "Survey responses", ".1%", True),
-    Metric("handle_seconds_avg", "Handle time (s)", "handle_seconds_target", "handled_count",
-           "Handled contacts", ".0f", False),
-)  # fmt: skip
-
-
-def format_value(metric: Metric, value: float | None) -> str:
-    """How a metric's value reads on a tile (shared with tests)."""
+def format_value(metric_format: str, value: float | None) -> str:
+    """How a metric's value reads (the same strings as the SQL macro format_metric_value)."""
     if value is None or pd.isna(value):
         return "–"
-    if metric.axis_format.endswith("%"):
-        return f"{value:.1%}"
-    return f"{value:.1f}" if metric.column == "qa_score_avg" else f"{value:.0f}"
+    if metric_format == "percent":
+        return f"{100 * value:.1f} %"
+    if metric_format == "score":
+        return f"{value:.1f}"
+    if metric_format == "seconds":
+        seconds = round(value)
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{value:.2f}"
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain(text: object) -> str:
+    """Text from the warehouse, escaped so that Markdown shows it as it is (never as a
+    link, an image, a colour directive or HTML)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def segment_label(kind: str, value: str) -> str:
@@ -45,50 +48,59 @@ def segment_label(kind: str, value: str) -> str:
     return "whole centre" if kind == "all" else f"{kind} {value}"
 
 
-def metric_trend(frame: pd.DataFrame, metric: Metric, width: int = 420) -> alt.LayerChart:
-    """Weekly values as a line with points, the target as a dashed step line."""
-    plotted = frame[["week_start", metric.column, metric.target, metric.count]]
+def _value_axis(metric: Metric, title: str) -> alt.Axis:
+    if metric["format"] == "seconds":
+        return alt.Axis(title=title, labelExpr=MINUTES_SECONDS)
+    return alt.Axis(title=title, format=AXIS_FORMATS[str(metric["format"])])
+
+
+def metric_trend(rows: pd.DataFrame, metric: Metric) -> alt.LayerChart:
+    """One metric's weekly values (rows of mart_quality_weekly for one cell) as a line with
+    points, the target as a dashed step line; as wide as its column."""
+    fmt = str(metric["format"])
+    plotted = rows[["week_start", "value", "target", "units"]].assign(
+        value_text=rows["value"].map(lambda value: format_value(fmt, value)),
+        target_text=rows["target"].map(lambda value: format_value(fmt, value)),
+    )
     base = alt.Chart().encode(
         x=alt.X("week_start:T", title="ISO week (Monday)", axis=alt.Axis(format="%d %b")),
     )
     tooltip = [
         alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
-        alt.Tooltip(f"{metric.column}:Q", title=metric.title, format=metric.axis_format),
-        alt.Tooltip(f"{metric.target}:Q", title="Target", format=metric.axis_format),
-        alt.Tooltip(f"{metric.count}:Q", title=metric.count_title),
+        alt.Tooltip("value_text:N", title=str(metric["label"])),
+        alt.Tooltip("target_text:N", title="Target"),
+        alt.Tooltip("units:Q", title=str(metric["units"]).capitalize(), format=","),
     ]
     values = base.mark_line(point=alt.OverlayMarkDef(size=50)).encode(
-        y=alt.Y(
-            f"{metric.column}:Q",
-            title=metric.title,
-            axis=alt.Axis(format=metric.axis_format),
-            scale=alt.Scale(zero=False),
-        ),
+        y=alt.Y("value:Q", axis=_value_axis(metric, str(metric["label"])),
+                scale=alt.Scale(zero=False)),
         tooltip=tooltip,
-    )
+    )  # fmt: skip
     target = base.mark_line(strokeDash=[6, 4], color="#d62728", interpolate="step-after").encode(
-        y=f"{metric.target}:Q", tooltip=tooltip
+        y="target:Q", tooltip=tooltip
     )
     return alt.layer(values, target, data=plotted).properties(
-        title=metric.title, width=width, height=220
+        title=str(metric["label"]), width="container", height=220
     )
-
-
-def metric_grid(frame: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
-    """The four headline metrics as a 2 × 2 grid of trends against target."""
-    charts = [metric_trend(frame, metric, width) for metric in METRICS]
-    return alt.vconcat(alt.hconcat(*charts[:2]), alt.hconcat(*charts[2:]))
 
 
 DISPERSION_PARTS = ("s", "r", "mr")
 PLOTTED_POINT_COLUMNS = [
     "subgroup_start", "value", "center", "lcl", "ucl", "n", "stage", "rules_fired",
+    "is_provisional", "target",
 ]  # fmt: skip
 
 
-def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt.LayerChart:
+def control_chart_part(
+    points: pd.DataFrame,
+    part: str,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> alt.LayerChart:
     """One chart part: points, centre and limits as stored (stepped, per stage), stage
-    boundaries as labelled rules, signalled points in red with their rules in the tooltip."""
+    boundaries as labelled rules, signalled points in red with their rules in the tooltip,
+    provisional points (data still arriving) hollow and grey, the quality target dashed on
+    the chart of location and, when given, the window that put the series on the attention
+    list shaded."""
     frame = points[points["chart"] == part]
     base = alt.Chart().encode(
         x=alt.X("subgroup_start:T", title="Subgroup", axis=alt.Axis(format="%d %b"))
@@ -102,8 +114,9 @@ def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt
         alt.Tooltip("n:Q", title="n"),
         alt.Tooltip("stage:O", title="Stage"),
         alt.Tooltip("rules_fired:N", title="Rules fired"),
+        alt.Tooltip("is_provisional:N", title="Data still arriving"),
     ]
-    limits = [
+    layers = [
         base.mark_line(interpolate="step-after", color=color, strokeDash=dash).encode(
             y=alt.Y(f"{column}:Q", title=part), detail="stage:O"
         )
@@ -113,38 +126,75 @@ def control_chart_part(points: pd.DataFrame, part: str, width: int = 900) -> alt
             ("lcl", "#d62728", [5, 3]),
         )
     ]
-    values = base.mark_line(point=True, color="#1f77b4").encode(
-        y=alt.Y("value:Q", title=part, scale=alt.Scale(zero=False)), tooltip=tooltip
-    )
-    flagged = (
-        base.transform_filter("datum.rules_fired != null")
+    complete = base.transform_filter("!datum.is_provisional")
+    layers += [
+        complete.mark_line(point=True, color="#1f77b4").encode(
+            y=alt.Y("value:Q", title=part, scale=alt.Scale(zero=False)), tooltip=tooltip
+        ),
+        complete.transform_filter("datum.rules_fired != null")
         .mark_point(color="#d62728", size=120, filled=True)
-        .encode(y="value:Q", tooltip=tooltip)
-    )
+        .encode(y="value:Q", tooltip=tooltip),
+        base.transform_filter("datum.is_provisional")
+        .mark_point(color="#7f7f7f", size=60, filled=False)
+        .encode(y="value:Q", tooltip=tooltip),
+    ]
+    if part not in DISPERSION_PARTS and frame["target"].notna().any():
+        layers.append(
+            base.mark_line(color="#9467bd", strokeDash=[2, 3], interpolate="step-after").encode(
+                y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".4~f")]
+            )
+        )
     boundaries = frame.loc[frame["stage"] > 1, ["stage", "stage_started_on", "stage_started_by"]]
     boundaries = boundaries.drop_duplicates("stage")
     stage_tooltip = [
         alt.Tooltip("stage_started_on:T", title="New stage from", format="%d %b %Y"),
         alt.Tooltip("stage_started_by:N", title="Process change"),
     ]
-    stage_rules = (
+    layers += [
         alt.Chart(boundaries)
         .mark_rule(color="#7f7f7f", strokeDash=[2, 2])
-        .encode(x="stage_started_on:T", tooltip=stage_tooltip)
-    )
-    stage_labels = (
+        .encode(x="stage_started_on:T", tooltip=stage_tooltip),
         alt.Chart(boundaries)
         .transform_calculate(change="split(datum.stage_started_by, ':')[0]")
         .mark_text(align="left", dx=3, dy=-6, color="#555")
-        .encode(x="stage_started_on:T", y=alt.value(0), text="change:N", tooltip=stage_tooltip)
-    )
+        .encode(x="stage_started_on:T", y=alt.value(0), text="change:N", tooltip=stage_tooltip),
+    ]
+    if window is not None:
+        band = pd.DataFrame({"start": [window[0]], "end": [window[1] + pd.Timedelta(days=1)]})
+        layers.insert(
+            0,
+            alt.Chart(band)
+            .mark_rect(color="#ff7f0e", opacity=0.12)
+            .encode(
+                x="start:T",
+                x2="end:T",
+                tooltip=[
+                    alt.Tooltip("start:T", title="Window from", format="%d %b %Y"),
+                    alt.Tooltip("end:T", title="until before", format="%d %b %Y"),
+                ],
+            ),
+        )
     height = 160 if part in DISPERSION_PARTS else 280
-    return alt.layer(
-        *limits, values, flagged, stage_rules, stage_labels, data=frame[PLOTTED_POINT_COLUMNS]
-    ).properties(width=width, height=height, title=part)
+    return alt.layer(*layers, data=frame[PLOTTED_POINT_COLUMNS]).properties(
+        width="container", height=height, title=part
+    )
 
 
-def control_chart(points: pd.DataFrame, width: int = 900, title: str = "") -> alt.VConcatChart:
-    """The chart of location on top, its dispersion companion (S, R or MR) below."""
-    parts = sorted(points["chart"].unique(), key=lambda part: part in DISPERSION_PARTS)
-    return alt.vconcat(*[control_chart_part(points, part, width) for part in parts], title=title)
+def chart_parts(points: pd.DataFrame) -> list[str]:
+    """The chart of location first, its dispersion companion (S, R or MR) below."""
+    return sorted(points["chart"].unique(), key=lambda part: part in DISPERSION_PARTS)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as CSV for download, with text that a spreadsheet would run as a formula
+    (starting with = + - @) quoted by a leading apostrophe: text from data stays data."""
+    safe = frame.copy()
+    for column in safe.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
+        safe[column] = safe[column].map(
+            lambda value: f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START)
+            else value
+        )  # fmt: skip
+    return safe.to_csv(index=False).encode()

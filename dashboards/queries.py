@@ -14,14 +14,6 @@ import pandas as pd
 import streamlit as st
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-WEEKLY_COLUMNS = """
-    week_start, iso_year, iso_week, site, team_id, team_name, channel,
-    interactions_count, abandoned_count, abandonment_rate, handled_count, handle_seconds_avg,
-    evaluations_count, qa_score_avg, critical_fail_count, critical_fail_rate,
-    csat_responses, csat_avg, csat_satisfied_rate,
-    qa_score_target, critical_fail_rate_target, csat_satisfied_rate_target,
-    handle_seconds_target, abandonment_rate_target, is_complete_week
-"""
 
 
 class WarehouseMissing(RuntimeError):
@@ -47,6 +39,14 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     return _cached_query(sql, tuple(params), str(path), path.stat().st_mtime_ns)
 
 
+def metrics() -> pd.DataFrame:
+    """The metric registry (labels, formats, directions), in its order."""
+    return query(
+        "select metric, label, description, format, unit, direction, units, events,"
+        " is_on_overview from marts.dim_metrics order by position"
+    )
+
+
 def segment_options() -> pd.DataFrame:
     """Every (site, team, channel) cell of the weekly mart, for the filters."""
     return query(
@@ -56,29 +56,45 @@ def segment_options() -> pd.DataFrame:
 
 
 def quality_weekly(site: str, team_id: str, channel: str) -> pd.DataFrame:
+    """Every metric's weekly rows for one cell."""
     return query(
-        f"select {WEEKLY_COLUMNS} from marts.mart_quality_weekly"
-        " where site = ? and team_id = ? and channel = ? order by week_start",
+        "select week_start, iso_year, iso_week, metric, value, units, target, target_direction,"
+        " is_target_met, is_complete_week from marts.mart_quality_weekly"
+        " where site = ? and team_id = ? and channel = ? order by metric, week_start",
         (site, team_id, channel),
     )
 
 
 ATTENTION_COLUMNS = """
-    series_id, metric, coalesce(metric_detail, '') as metric_detail, grain, segment_kind,
-    segment_value, chart_type, signalled_on, pattern_started_on, rule, rules_fired,
-    rule_in_words, value, center, lcl, ucl, coalesce(explained_by, '') as explained_by,
-    is_explained_by_change
+    series_id, level, rank, folded_under_series_id, explained_share, metric, metric_label,
+    coalesce(metric_detail, '') as metric_detail, grain, segment_kind, segment_value,
+    segment_label, team_id, team_name, window_start, window_end, baseline_value, window_value,
+    change, is_worse, units_per_week, events_per_week, impact, p_value, q_value,
+    level_series_tested, false_discovery_rate, window_rules_fired, driven_by_agent_id,
+    sentence
 """
 POINT_COLUMNS = """
     series_id, metric, metric_detail, grain, segment_kind, segment_value, chart_type, chart,
-    stage, stage_started_on, stage_started_by, subgroup_start, n, value, center, lcl, ucl,
-    in_baseline, zone, sigma_z, chart_choice_reason, limits_explanation, rules_fired
+    stage, stage_started_on, stage_started_by, subgroup_start, subgroup_end, n, value, center,
+    lcl, ucl, in_baseline, is_provisional, zone, sigma_z, chart_choice_reason,
+    limits_explanation, rules_fired, target
 """
 
 
 def needs_attention() -> pd.DataFrame:
+    """The items on the attention list, ranked within their level."""
     return query(
-        f"select {ATTENTION_COLUMNS} from marts.mart_spc_attention order by signalled_on desc"
+        f"select {ATTENTION_COLUMNS} from marts.mart_spc_attention"
+        " order by level desc, rank nulls last, q_value, series_id"
+    )
+
+
+def attention_summary() -> pd.DataFrame:
+    """How many series each level tested, and how many could not be tested yet."""
+    return query(
+        "select level, count(*) filter (where shift_test_status = 'tested') as tested,"
+        " count(*) filter (where shift_test_status <> 'tested') as untested"
+        " from marts.mart_spc_series group by level"
     )
 
 

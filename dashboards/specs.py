@@ -10,11 +10,13 @@ import streamlit as st
 from dashboards import charts
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def control_chart(points: pd.DataFrame, width: int, title: str) -> dict:
-    return charts.control_chart(points, width, title).to_dict(validate=False)
+@st.cache_data(show_spinner=False, max_entries=256)
+def control_chart_part(
+    points: pd.DataFrame, part: str, window: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> dict:
+    return charts.control_chart_part(points, part, window).to_dict(validate=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def metric_grid(weekly: pd.DataFrame) -> dict:
-    return charts.metric_grid(weekly).to_dict(validate=False)
+@st.cache_data(show_spinner=False, max_entries=256)
+def metric_trend(rows: pd.DataFrame, metric: dict) -> dict:
+    return charts.metric_trend(rows, metric).to_dict(validate=False)

@@ -107,6 +107,13 @@ def command_docs(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_metrics(arguments: argparse.Namespace) -> int:
+    from orchestration.metrics import markdown_table
+
+    print(markdown_table())
+    return 0
+
+
 def command_spc(arguments: argparse.Namespace) -> int:
     from orchestration.spc import analyse_file
 
@@ -215,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = with_locations(commands.add_parser("docs", help="build dbt docs and GE Data Docs"))
     docs.set_defaults(handler=command_docs)
+
+    metrics = commands.add_parser(
+        "metrics", help="the metric registry as a Markdown table (the README's)"
+    )
+    metrics.set_defaults(handler=command_metrics)
     return parser
 
 

@@ -107,14 +107,14 @@ def targetable() -> dict[str, Metric]:
 def markdown_table() -> str:
     """The README's metric table."""
     lines = [
-        "| metric | label | format | better | chart | source | segments | target |",
+        "| metric | label | what it measures | shown as | better | chart | segments | target |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for metric in registry():
-        detail = f" per `{metric.detail}`" if metric.detail else ""
+        chart = f"{metric.chart} per {metric.detail}" if metric.detail else metric.chart
         lines.append(
-            f"| `{metric.metric}` | {metric.label} | {metric.format} ({metric.unit}) |"
-            f" {metric.direction} | {metric.chart}{detail} | `{metric.model}` |"
-            f" {', '.join(metric.segments)} | {'yes' if metric.target else 'no'} |"
+            f"| `{metric.metric}` | {metric.label} | {metric.description} | {metric.format} |"
+            f" {metric.direction} | {chart} | {', '.join(metric.segments)} |"
+            f" {'yes' if metric.target else 'no'} |"
         )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -79,10 +80,41 @@ def scoring_run(tmp_path_factory) -> PipelineRun:
     return run_pipeline(landing, workdir)
 
 
+def registry_targets(truth: dict) -> list[dict]:
+    """A target for every metric that takes one, on every segment kind the registry allows
+    it, each with a value of its own (plausible for the metric's format) so that the marts
+    show which one matched; then a target on a metric that takes none and one on a segment
+    kind the metric lacks."""
+    from orchestration.metrics import targetable
+
+    team, site = next(iter(truth["teams"].items()))
+    values = {"all": None, "site": site, "team": team, "queue": "billing", "channel": "voice",
+              "agent": truth["team_change"]["agent_id"]}  # fmt: skip
+    typical = {"percent": (0.1, 0.001), "score": (80.0, 0.1), "seconds": (400.0, 1.0),
+               "rating": (4.0, 0.01), "ratio": (0.5, 0.01)}  # fmt: skip
+    targets = [
+        {"metric": metric.metric, "segment": kind if kind == "all" else f"{kind}:{values[kind]}",
+         "target": round(typical[metric.format][0] + typical[metric.format][1] * index, 6)}
+        for metric in targetable().values()
+        for index, kind in enumerate(metric.segments)
+    ]  # fmt: skip
+    targets += [
+        {"metric": "question_fail_rate", "segment": "all", "target": 0.1},
+        {"metric": "abandonment_rate", "segment": f"team:{team}", "target": 0.1},
+    ]
+    return [{**target, "effective_from": truth["parameters"]["start"]} for target in targets]
+
+
 @pytest.fixture(scope="session")
 def generated_landing(tmp_path_factory) -> Path:
+    """Sample exports, plus a quality_targets file naming every metric on every segment kind
+    it allows (and two targets the registry refuses): see registry_targets."""
     out = tmp_path_factory.mktemp("generated") / "landing"
     run_qm("generate", "--out", str(out), *SAMPLE_ARGS)
+    truth = json.loads((out / "ground_truth.json").read_text())
+    (out / "quality_targets" / "registry_check.yml").write_text(
+        yaml.safe_dump(registry_targets(truth), sort_keys=False)
+    )
     return out
 
 

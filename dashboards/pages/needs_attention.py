@@ -1,28 +1,18 @@
-"""What needs attention: every control chart that signalled recently, newest first."""
+"""What needs attention: the short, ranked list of series whose recent shift is unlikely to
+be chance (mart_spc_attention), process level first, single agents grouped by team."""
 
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
 
-st.title("What needs attention")
-st.write(
-    "Control charts that signalled in their most recent subgroups: a change that is unlikely"
-    " to be noise. Open a chart to see it against its limits."
-)
-try:
-    attention = queries.needs_attention()
-except queries.WarehouseMissing as missing:
-    st.error(f"No published warehouse at `{missing}` yet. Build it with `qm run`.")
-    st.stop()
-
-if attention.empty:
-    st.success("No control chart signalled recently.")
-    st.stop()
+SHOWN = 10
 
 
-def chart_link(row) -> str:
+def chart_link(row: dict) -> str:
+    """The item's control chart, with the window that made the item marked."""
     parameters = {
         "metric": row["metric"],
         "grain": row["grain"],
@@ -31,69 +21,107 @@ def chart_link(row) -> str:
     }
     if row["metric_detail"]:
         parameters["detail"] = row["metric_detail"]
+    parameters["window_start"] = f"{row['window_start']:%Y-%m-%d}"
+    parameters["window_end"] = f"{row['window_end']:%Y-%m-%d}"
     return "control-chart?" + urlencode(parameters)
 
 
-def signal_line(row) -> str:
-    subject = " · ".join(
-        part
-        for part in (
-            row["metric"],
-            row["metric_detail"],
-            charts.segment_label(row["segment_kind"], row["segment_value"]),
-            row["grain"],
+def item_line(row: dict) -> str:
+    mark = ":material/trending_down:" if row["is_worse"] else ":material/trending_up:"
+    verdict = "worse" if row["is_worse"] else "better"
+    return f"{mark} **{verdict}** · {charts.plain(row['sentence'])} [open chart]({chart_link(row)})"
+
+
+def show_item(row: dict, folded: pd.DataFrame) -> None:
+    st.markdown(item_line(row))
+    under = folded[folded["folded_under_series_id"] == row["series_id"]]
+    if len(under):
+        seen = "; ".join(
+            f"{other['segment_label']} ({other['grain']})" for other in under.to_dict("records")
         )
-        if part
+        st.caption(charts.plain(f"The same change also shows for {seen}."))
+
+
+st.title("What needs attention")
+try:
+    items = queries.needs_attention()
+    summary = queries.attention_summary().set_index("level")
+except queries.WarehouseMissing as missing:
+    st.error(f"No published warehouse at `{missing}` yet. Build it with `qm run`.")
+    st.stop()
+
+rate = items["false_discovery_rate"].iloc[0] if len(items) else None
+tested = {level: int(summary.loc[level, "tested"]) for level in summary.index}
+st.write(
+    "Every series (a metric for one segment, by day or by week) is tested for a shift in its"
+    " latest complete days or weeks against its baseline, allowing for its usual day-to-day"
+    " variation. Listed are the shifts that stand out among all the series tested"
+    f" ({tested.get('process', 0):,} for the centre, sites, teams, queues and channels;"
+    f" {tested.get('agent', 0):,} for single agents), ranked by their impact, with the false"
+    " discovery rate held at" + (f" {rate:.0%}:" if rate else " its configured rate:") + " of"
+    " twenty items listed, at most one is expected to be a false alarm."
+)
+
+process = items[items["level"] == "process"]
+top = process[process["rank"].notna()].sort_values("rank").to_dict("records")
+folded = process[process["rank"].isna()]
+st.subheader("Centre, sites, teams, queues and channels")
+if not top:
+    st.success(
+        "Nothing stands out: no recent shift at the centre, site, team, queue or channel level"
+        " is larger than everyday variation explains."
     )
-    explained = f" — may be explained by {row['explained_by']}" if row["explained_by"] else ""
-    return (
-        f"**{subject}** — {row['rule_in_words']} on {row['signalled_on']:%d %b %Y}"
-        f"{explained} · [open chart]({chart_link(row)})"
+for row in top[:SHOWN]:
+    show_item(row, folded)
+if len(top) > SHOWN:
+    with st.expander(f"Show all {len(top)} items"):
+        for row in top[SHOWN:]:
+            show_item(row, folded)
+
+agents = items[(items["level"] == "agent") & items["rank"].notna()].sort_values("rank")
+st.subheader("Single agents")
+if agents.empty:
+    st.success("No single agent's recent results stand out from everyday variation.")
+for team_id in agents["team_id"].drop_duplicates():
+    in_team = agents[agents["team_id"] == team_id].to_dict("records")
+    name = in_team[0]["team_name"] or team_id
+    with st.expander(f"Team {name} ({team_id}): {len(in_team)} item(s)"):
+        for row in in_team:
+            st.markdown(item_line(row))
+
+if len(items):
+    st.subheader("Every listed series")
+    table = items.assign(chart_link=[chart_link(row) for row in items.to_dict("records")])
+    st.dataframe(
+        table[
+            [
+                "level",
+                "rank",
+                "metric_label",
+                "metric_detail",
+                "segment_label",
+                "grain",
+                "window_start",
+                "window_end",
+                "sentence",
+                "q_value",
+                "chart_link",
+            ]
+        ],  # fmt: skip
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "level": "Level",
+            "rank": "Rank",
+            "metric_label": "Metric",
+            "metric_detail": "Question",
+            "segment_label": "Segment",
+            "grain": "Grain",
+            "window_start": st.column_config.DateColumn("Since", format="D MMM YYYY"),
+            "window_end": st.column_config.DateColumn("Until", format="D MMM YYYY"),
+            "sentence": "What happened",
+            "q_value": st.column_config.NumberColumn("q-value", format="%.2g"),
+            "chart_link": st.column_config.LinkColumn("Chart", display_text="open chart"),
+        },
     )
-
-
-# The centre, sites, teams, queues and channels first; single agents (many, and each a
-# coaching matter rather than a process one) folded below.
-is_agent = attention["segment_kind"] == "agent"
-for row in attention[~is_agent].to_dict("records"):
-    st.markdown(signal_line(row))
-if is_agent.any():
-    with st.expander(f"Single agents: {is_agent.sum()} charts signalled"):
-        for row in attention[is_agent].head(300).to_dict("records"):
-            st.markdown(signal_line(row))
-
-st.subheader("All signalling charts")
-table = attention.assign(
-    chart_link=attention.apply(chart_link, axis=1),
-    explained=attention["is_explained_by_change"].map({True: "yes", False: "no"}),
-)
-st.dataframe(
-    table[
-        [
-            "signalled_on",
-            "metric",
-            "metric_detail",
-            "segment_kind",
-            "segment_value",
-            "grain",
-            "rule_in_words",
-            "value",
-            "lcl",
-            "ucl",
-            "explained",
-            "explained_by",
-            "chart_link",
-        ]
-    ],  # fmt: skip
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "chart_link": st.column_config.LinkColumn("Chart", display_text="open chart"),
-        "rule_in_words": "What happened",
-        "signalled_on": st.column_config.DateColumn("Signalled on"),
-        "explained": "Process change?",
-    },
-)
-st.download_button(
-    "Download CSV", attention.to_csv(index=False).encode(), "needs_attention.csv", "text/csv"
-)
+    st.download_button("Download CSV", charts.csv_bytes(items), "needs_attention.csv", "text/csv")

@@ -1,4 +1,5 @@
-"""Quality overview: the headline metrics per ISO week against target, by site/team/channel."""
+"""Quality overview: the overview metrics of the registry per ISO week against target, by
+site, team and channel."""
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +10,7 @@ ALL = "All"
 
 
 def pick_segment(options: pd.DataFrame) -> tuple[str, str, str]:
-    """Sidebar filters; every combination, 'All' included, is a row of the mart."""
+    """Sidebar filters; every combination, 'All' included, is a cell of the mart."""
     sites = [ALL] + sorted(set(options["site"]) - {ALL})
     site = st.sidebar.selectbox("Site", sites)
     in_site = options[(options["site"] == site) & (options["team_id"] != ALL)]
@@ -22,29 +23,43 @@ def pick_segment(options: pd.DataFrame) -> tuple[str, str, str]:
     return site, team_id, channel
 
 
-def headline_tiles(weekly: pd.DataFrame) -> None:
-    complete = weekly[weekly["is_complete_week"]]
-    latest = (complete if len(complete) else weekly).iloc[-1]
-    st.caption(f"Latest complete ISO week: {latest['iso_year']}-W{latest['iso_week']:02d}")
-    for column, metric in zip(st.columns(len(charts.METRICS)), charts.METRICS, strict=True):
-        target = latest[metric.target]
+def target_words(metric: dict, row: pd.Series) -> str | None:
+    if pd.isna(row["target"]):
+        return None
+    target = charts.format_value(metric["format"], row["target"])
+    verdict = "meets" if row["is_target_met"] else "misses"
+    return f"{verdict} target {target}"
+
+
+def headline_tiles(weekly: pd.DataFrame, metrics: pd.DataFrame) -> None:
+    """Each metric's latest complete week: evaluations arrive days after the contact, so
+    the QA score's latest complete week can be older than the handle time's."""
+    st.caption("Each tile shows the latest ISO week whose data is complete for that metric.")
+    for column, metric in zip(st.columns(len(metrics)), metrics.to_dict("records"), strict=True):
+        rows = weekly[(weekly["metric"] == metric["metric"]) & weekly["is_complete_week"]]
+        if rows.empty:
+            column.metric(metric["label"], "–", help="No complete week for this selection.")
+            continue
+        row = rows.iloc[-1]
         column.metric(
-            metric.title,
-            charts.format_value(metric, latest[metric.column]),
-            delta=None if pd.isna(target) else f"target {charts.format_value(metric, target)}",
+            metric["label"],
+            charts.format_value(metric["format"], row["value"]),
+            delta=target_words(metric, row),
             delta_color="off",
-            help=f"{metric.count_title}: {latest[metric.count]}",
+            delta_arrow="off",
+            help=f"ISO week {row['iso_year']}-W{row['iso_week']:02d};"
+            f" {metric['units']}: {row['units']:,}",
         )
 
 
 st.title("Quality overview")
 st.write(
-    "QA score, critical fails, customer satisfaction and handle time per ISO week, against"
-    " the targets in force. Dashed red lines are targets."
+    "The headline metrics per ISO week, against the targets in force. Dashed red lines are targets."
 )
 try:
     site, team_id, channel = pick_segment(queries.segment_options())
     weekly = queries.quality_weekly(site, team_id, channel)
+    metrics = queries.metrics()
 except queries.WarehouseMissing as missing:
     st.error(
         f"No published warehouse at `{missing}` yet. Build it with `qm run` (or `make demo`),"
@@ -56,18 +71,46 @@ if weekly.empty:
     st.info("No contacts or evaluations for this selection.")
     st.stop()
 
-headline_tiles(weekly)
-st.vega_lite_chart(specs.metric_grid(weekly), width="content")
+overview = metrics[metrics["is_on_overview"]]
+headline_tiles(weekly, overview)
+records = overview.to_dict("records")
+for pair in (records[index : index + 2] for index in range(0, len(records), 2)):
+    for column, metric in zip(st.columns(2), pair, strict=False):
+        rows = weekly[weekly["metric"] == metric["metric"]]
+        column.vega_lite_chart(specs.metric_trend(rows, metric), width="stretch")
+
 st.subheader("Weekly figures")
+labels = metrics.set_index("metric")
+table = weekly.assign(
+    metric=weekly["metric"].map(labels["label"]),
+    value=[
+        charts.format_value(labels.loc[metric, "format"], value)
+        for metric, value in zip(weekly["metric"], weekly["value"], strict=True)
+    ],
+    target=[
+        charts.format_value(labels.loc[metric, "format"], value)
+        for metric, value in zip(weekly["metric"], weekly["target"], strict=True)
+    ],
+)
 st.dataframe(
-    weekly,
+    table[
+        ["week_start", "metric", "value", "units", "target", "is_target_met", "is_complete_week"]
+    ],
     hide_index=True,
     width="stretch",
-    column_config={"week_start": st.column_config.DateColumn("Week of", format="D MMM YYYY")},
+    column_config={
+        "week_start": st.column_config.DateColumn("Week of", format="D MMM YYYY"),
+        "metric": "Metric",
+        "value": "Value",
+        "units": st.column_config.NumberColumn("Units behind it", format="localized"),
+        "target": "Target",
+        "is_target_met": "Target met",
+        "is_complete_week": "Complete week",
+    },
 )
 st.download_button(
     "Download CSV",
-    weekly.to_csv(index=False).encode(),
+    charts.csv_bytes(weekly),
     file_name=f"quality_weekly_{site}_{team_id}_{channel}.csv".replace(" ", "_"),
     mime="text/csv",
 )

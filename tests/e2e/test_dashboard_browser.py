@@ -16,15 +16,15 @@ def test_overview_renders_real_numbers_in_a_browser(dashboard_url, published_war
 
     with duckdb.connect(str(published_warehouse), read_only=True) as connection:
         [(qa_score,)] = connection.execute(
-            "select qa_score_avg from marts.mart_quality_weekly where site = 'All'"
-            " and team_id = 'All' and channel = 'All' and is_complete_week"
+            "select value from marts.mart_quality_weekly where metric = 'qa_score'"
+            " and site = 'All' and team_id = 'All' and channel = 'All' and is_complete_week"
             " order by week_start desc limit 1"
         ).fetchall()
-    expected = charts.format_value(charts.METRICS[0], qa_score)
+    expected = charts.format_value("score", qa_score)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1400})
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(dashboard_url, wait_until="domcontentloaded")
         page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
         page.wait_for_selector(".vega-embed", timeout=60_000)

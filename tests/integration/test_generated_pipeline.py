@@ -98,8 +98,8 @@ def test_abandonment_spike_is_visible_in_its_queue(warehouse, truth):
 
 def test_weekly_mart_reflects_every_standard_evaluation(warehouse, truth):
     total = warehouse.execute(
-        "select sum(evaluations_count) from marts.mart_quality_weekly"
-        " where site = 'All' and team_id = 'All' and channel = 'All'"
+        "select sum(units) from marts.mart_quality_weekly where metric = 'critical_fail_rate'"
+        " and site = 'All' and team_id = 'All' and channel = 'All'"
     ).fetchall()[0][0]
     assert total == truth["standard_evaluations"]
 
@@ -116,8 +116,14 @@ def test_quarantine_matches_the_faults_manifest_exactly(faulty_run):
     expected = set(manifest[["file", "row", "reason"]].itertuples(index=False, name=None))
     assert set(quarantined) == expected
     assert len(quarantined) == len(expected)
-    # Every kind of row-level violation is exercised (file-level ones have their own tests).
-    assert set(manifest["reason"]) == set(QUARANTINE_REASONS) - {"bad_date", "invalid_file"}
+    # Every kind of row-level violation is exercised (file-level ones, and those of quality
+    # targets against the metric registry, have their own tests).
+    assert set(manifest["reason"]) == set(QUARANTINE_REASONS) - {
+        "bad_date",
+        "invalid_file",
+        "unknown_metric",
+        "unknown_segment",
+    }
     truth = json.loads((faulty_run.landing / "ground_truth.json").read_text())
     for source_file, rows_in, loaded, quarantined_rows in ledger:
         assert rows_in == loaded + quarantined_rows

@@ -87,22 +87,22 @@ def test_weekly_mart_averages_counted_evaluations(scoring_run):
     # Week of 2026-06-01: E1..E5 are standard and counted (E6..E8 fall in the next week).
     week_one = [EXPECTED[key]["score"] for key in ("E1", "E2", "E3", "E4", "E5")]
     with duckdb.connect(str(scoring_run.published), read_only=True) as connection:
-        qa_score, critical_rate, evaluations_count, target = connection.execute(
-            "select qa_score_avg, critical_fail_rate, evaluations_count, qa_score_target"
-            " from marts.mart_quality_weekly where week_start = '2026-06-01'"
-            " and site = 'All' and team_id = 'All' and channel = 'All'"
-        ).fetchall()[0]
-    assert evaluations_count == 5
-    assert qa_score == pytest.approx(sum(week_one) / 5)
-    assert critical_rate == pytest.approx(1 / 5)
-    assert target == 85
+        rows = connection.execute(
+            "select metric, value, units, target from marts.mart_quality_weekly"
+            " where week_start = '2026-06-01' and site = 'All' and team_id = 'All'"
+            " and channel = 'All' and metric in ('qa_score', 'critical_fail_rate')"
+        ).fetchall()
+    weekly = {metric: (value, units, target) for metric, value, units, target in rows}
+    assert weekly["qa_score"][:2] == (pytest.approx(sum(week_one) / 5), 5)
+    assert weekly["qa_score"][2] == 85
+    assert weekly["critical_fail_rate"] == (pytest.approx(1 / 5), 5, 0.05)
 
 
 def test_team_target_overrides_the_centre_target(scoring_run):
     with duckdb.connect(str(scoring_run.published), read_only=True) as connection:
         target = connection.execute(
-            "select qa_score_target from marts.mart_quality_weekly where week_start ="
-            " '2026-06-08' and site = 'All' and team_id = 'T2' and channel = 'All'"
+            "select target from marts.mart_quality_weekly where week_start = '2026-06-08'"
+            " and site = 'All' and team_id = 'T2' and channel = 'All' and metric = 'qa_score'"
         ).fetchall()[0][0]
     assert target == 90
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from dashboards import charts
+from orchestration.metrics import registry
 
 pytestmark = pytest.mark.slow
 PAGES = Path(__file__).resolve().parents[2] / "dashboards" / "pages"
@@ -20,40 +24,51 @@ def page(monkeypatch, warehouse, name: str, **query) -> AppTest:
     return app.run()
 
 
-def test_needs_attention_lists_the_injected_cause_with_a_link(
-    monkeypatch, published_warehouse, recording_lapse
-):
-    app = page(monkeypatch, published_warehouse, "needs_attention.py")
-    assert not app.exception
-    lines = [block.value for block in app.markdown]
-    [line] = [
-        text
-        for text in lines
-        if f"critical_fail_rate · team {recording_lapse['team_id']} · day" in text
-    ]
-    assert "control-chart?metric=critical_fail_rate&grain=day&segment_kind=team" in line
+def fetch(warehouse, sql: str, *params):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql, list(params)).df()
 
 
-def test_needs_attention_folds_single_agents_below_the_process_level(
+def test_needs_attention_lists_the_ranked_items_with_links_to_their_window(
     monkeypatch, published_warehouse
 ):
-    with duckdb.connect(str(published_warehouse), read_only=True) as connection:
-        [(agents,)] = connection.execute(
-            "select count(*) from marts.mart_spc_attention where segment_kind = 'agent'"
-        ).fetchall()
+    items = fetch(
+        published_warehouse,
+        "select series_id, sentence, window_start, window_end from marts.mart_spc_attention"
+        " where level = 'process' and rank is not null order by rank",
+    )
+    assert len(items), "the generated sample has a special cause in its recent window"
     app = page(monkeypatch, published_warehouse, "needs_attention.py")
-    [folded] = app.expander
-    assert folded.label == f"Single agents: {agents} charts signalled"
-    inside = [block.value for block in folded.markdown]
-    assert len(inside) == min(agents, 300)
-    assert all("· agent " in line for line in inside)
-    outside = [block.value for block in app.markdown if block.value not in inside]
-    assert outside and not any("· agent " in line for line in outside)
+    assert not app.exception
+    lines = [block.value for block in app.markdown if "open chart" in block.value]
+    for line, item in zip(lines, items.to_dict("records"), strict=False):
+        assert charts.plain(item["sentence"]) in line
+        link = parse_qs(urlparse(line[line.index("](") + 2 : -1]).query)
+        assert link["window_start"] == [f"{item['window_start']:%Y-%m-%d}"]
+        assert link["window_end"] == [f"{item['window_end']:%Y-%m-%d}"]
+        assert f"{link['metric'][0]}|" in item["series_id"]
+
+
+def test_needs_attention_groups_single_agents_under_their_team(monkeypatch, published_warehouse):
+    agents = fetch(
+        published_warehouse,
+        "select team_id, team_name, sentence from marts.mart_spc_attention"
+        " where level = 'agent' and rank is not null",
+    )
+    app = page(monkeypatch, published_warehouse, "needs_attention.py")
+    expanders = [expander for expander in app.expander if expander.label.startswith("Team ")]
+    assert len(expanders) == agents["team_id"].nunique()
+    for expander in expanders:
+        team_id = expander.label.split("(")[1].split(")")[0]
+        expected = agents[agents["team_id"] == team_id]["sentence"].map(charts.plain)
+        shown = [block.value for block in expander.markdown]
+        assert len(shown) == len(expected)
+        assert all(any(sentence in line for line in shown) for sentence in expected)
 
 
 def test_control_chart_follows_and_writes_the_url(monkeypatch, published_warehouse):
     selection = {
-        "metric": "evaluation_score",
+        "metric": "qa_score",
         "grain": "week",
         "segment_kind": "all",
         "segment_value": "all",
@@ -62,25 +77,41 @@ def test_control_chart_follows_and_writes_the_url(monkeypatch, published_warehou
     assert not app.exception
     assert {key: app.query_params[key] for key in selection} == selection
     assert [metric.value for metric in app.metric] == ["xbar_s"]
-    with duckdb.connect(str(published_warehouse), read_only=True) as connection:
-        [(reason,)] = connection.execute(
-            "select distinct chart_choice_reason from marts.mart_spc_points"
-            " where series_id = 'evaluation_score|week|all|all'"
-        ).fetchall()
-    assert reason in [caption.value for caption in app.caption]
+    [(reason,)] = fetch(
+        published_warehouse,
+        "select distinct chart_choice_reason from marts.mart_spc_chart_points"
+        " where series_id = 'qa_score|week|all|all'",
+    ).itertuples(index=False)
+    assert charts.plain(reason) in [caption.value for caption in app.caption]
+
+
+def test_every_metric_of_the_registry_is_offered_by_its_label(monkeypatch, published_warehouse):
+    app = page(monkeypatch, published_warehouse, "control_chart.py")
+    assert list(app.sidebar.selectbox[0].options) == [metric.label for metric in registry()]
+
+
+def test_the_window_of_an_attention_item_is_marked_on_its_chart(monkeypatch, published_warehouse):
+    app = page(
+        monkeypatch, published_warehouse, "control_chart.py",
+        metric="abandonment_rate", grain="day", segment_kind="all", segment_value="all",
+        window_start="2026-06-20", window_end="2026-06-22",
+    )  # fmt: skip
+    assert not app.exception
+    assert any("Shaded: 20 Jun – 22 Jun 2026" in caption.value for caption in app.caption)
 
 
 def test_laney_chart_explains_its_wider_limits(monkeypatch, published_warehouse):
-    with duckdb.connect(str(published_warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select metric, grain, segment_kind, segment_value, limits_explanation"
-            " from marts.mart_spc_points where chart_type = 'laney_p' and metric_detail is null"
-            " and stage = (select max(stage) from marts.mart_spc_points as s"
-            "   where s.series_id = mart_spc_points.series_id) limit 1"
-        ).fetchall()
-    if not rows:
+    rows = fetch(
+        published_warehouse,
+        "select metric, grain, segment_kind, segment_value, limits_explanation"
+        " from marts.mart_spc_chart_points where chart_type = 'laney_p'"
+        " and metric_detail is null and stage = (select max(stage)"
+        " from marts.mart_spc_points as s where s.series_id = mart_spc_chart_points.series_id)"
+        " limit 1",
+    )
+    if rows.empty:
         pytest.skip("no Laney series in the latest stage of this sample")
-    metric, grain, kind, value, explanation = rows[0]
+    metric, grain, kind, value, explanation = rows.iloc[0].tolist()
     app = page(
         monkeypatch, published_warehouse, "control_chart.py",
         metric=metric, grain=grain, segment_kind=kind, segment_value=value,

@@ -1,66 +1,87 @@
-"""Chart builders on small hand-made frames."""
+"""Chart builders and text helpers on small hand-made frames."""
 
 from __future__ import annotations
 
+import io
+
+import duckdb
+import jinja2
 import pandas as pd
+import pytest
 
 from dashboards import charts
+from orchestration import settings
 
-QA = charts.METRICS[0]
-CRITICAL = charts.METRICS[1]
+QA = {"metric": "qa_score", "label": "QA score", "format": "score", "units": "evaluations"}
+HANDLE = {"metric": "handle_seconds", "label": "Handle time", "format": "seconds",
+          "units": "contacts"}  # fmt: skip
 
 
-def weekly_frame() -> pd.DataFrame:
+def weekly_rows() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "week_start": pd.to_datetime(["2026-06-01", "2026-06-08"]),
-            "qa_score_avg": [82.5, 86.0],
-            "qa_score_target": [85.0, 85.0],
-            "evaluations_count": [40, 38],
-            "critical_fail_rate": [0.05, 0.1],
-            "critical_fail_rate_target": [0.08, 0.08],
-            "csat_satisfied_rate": [0.7, 0.8],
-            "csat_satisfied_rate_target": [0.75, 0.75],
-            "csat_responses": [100, 90],
-            "handle_seconds_avg": [400.0, 420.0],
-            "handle_seconds_target": [480.0, 480.0],
-            "handled_count": [900, 880],
+            "value": [82.5, 86.0],
+            "target": [85.0, 85.0],
+            "units": [40, 38],
         }
     )
 
 
-def test_trend_has_the_value_line_and_a_dashed_target():
-    spec = charts.metric_trend(weekly_frame(), QA).to_dict()
+def test_trend_has_the_value_line_and_a_dashed_target_as_wide_as_its_column():
+    spec = charts.metric_trend(weekly_rows(), QA).to_dict()
     values, target = spec["layer"]
-    assert values["encoding"]["y"]["field"] == "qa_score_avg"
+    assert values["encoding"]["y"]["field"] == "value"
     assert values["encoding"]["x"]["field"] == "week_start"
-    assert target["encoding"]["y"]["field"] == "qa_score_target"
+    assert target["encoding"]["y"]["field"] == "target"
     assert target["mark"]["strokeDash"] == [6, 4]
+    assert spec["width"] == "container" and spec["title"] == "QA score"
 
 
-def test_tooltip_names_the_value_target_and_how_many_units_behind_it():
-    spec = charts.metric_trend(weekly_frame(), CRITICAL).to_dict()
-    fields = [item["field"] for item in spec["layer"][0]["encoding"]["tooltip"]]
-    assert fields == ["week_start", "critical_fail_rate", "critical_fail_rate_target",
-                      "evaluations_count"]  # fmt: skip
-    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+def test_tooltip_reads_value_and_target_in_the_metrics_format():
+    spec = charts.metric_trend(weekly_rows().assign(value=[400.0, 425.0]), HANDLE).to_dict()
+    tooltip = spec["layer"][0]["encoding"]["tooltip"]
+    assert [item["title"] for item in tooltip] == ["Week of", "Handle time", "Target", "Contacts"]
+    [rows] = spec["datasets"].values()
+    assert [row["value_text"] for row in rows] == ["6:40", "7:05"]
+    assert "labelExpr" in spec["layer"][0]["encoding"]["y"]["axis"]
 
 
-def test_grid_shows_all_four_metrics():
-    spec = charts.metric_grid(weekly_frame()).to_dict()
-    titles = [chart["title"] for row in spec["vconcat"] for chart in row["hconcat"]]
-    assert titles == ["QA score", "Critical-fail rate", "CSAT (share 4-5)", "Handle time (s)"]
+@pytest.mark.parametrize(
+    "metric_format, value, text",
+    [("percent", 0.0625, "6.2 %"), ("score", 84.849, "84.8"), ("seconds", 425.4, "7:05"),
+     ("seconds", 59.6, "1:00"), ("rating", 4.125, "4.12"), ("ratio", 0.5, "0.50")],
+)  # fmt: skip
+def test_values_read_as_people_read_them(metric_format, value, text):
+    assert charts.format_value(metric_format, value) == text
+    assert charts.format_value(metric_format, None) == "–"
 
 
-def test_empty_frame_still_builds_a_chart():
-    spec = charts.metric_grid(weekly_frame().iloc[0:0]).to_dict()
-    assert len(spec["vconcat"]) == 2
+def test_pages_and_marts_format_values_alike():
+    # the SQL macro that words the attention sentences and the pages' formatter agree
+    source = (settings.DBT_PROJECT_DIR / "macros" / "format_metric_value.sql").read_text()
+    macro = jinja2.Environment().from_string(source).module.format_metric_value
+    cases = [("percent", 0.0625), ("percent", 0.5), ("score", 84.849), ("seconds", 425.4),
+             ("seconds", 59.6), ("rating", 4.1), ("ratio", 1.0 / 3)]  # fmt: skip
+    with duckdb.connect() as connection:
+        for metric_format, value in cases:
+            sql = f"select {macro(str(value), repr(metric_format))}"
+            [(text,)] = connection.execute(sql).fetchall()
+            assert text == charts.format_value(metric_format, value), (metric_format, value)
 
 
-def test_values_are_formatted_for_tiles():
-    assert charts.format_value(QA, 84.849) == "84.8"
-    assert charts.format_value(CRITICAL, 0.0625) == "6.2%"
-    assert charts.format_value(QA, None) == "–"
+def test_text_from_the_warehouse_is_shown_as_it_is():
+    hostile = "T1 [phishing](http://evil.example) ![x](http://evil.example/x.png) :red[x] <b>"
+    escaped = charts.plain(hostile)
+    assert "](" not in escaped and "![" not in escaped and "<b>" not in escaped
+    assert escaped.replace("\\", "") == hostile
+
+
+def test_csv_downloads_keep_formulas_as_text():
+    frame = pd.DataFrame({"team": ['=HYPERLINK("http://x")', "Comet", "+1"], "value": [1, -2, 3]})
+    rows = pd.read_csv(io.BytesIO(charts.csv_bytes(frame)))
+    assert rows["team"].tolist() == ['\'=HYPERLINK("http://x")', "Comet", "'+1"]
+    assert rows["value"].tolist() == [1, -2, 3]
 
 
 def spc_frame() -> pd.DataFrame:
@@ -71,6 +92,8 @@ def spc_frame() -> pd.DataFrame:
         "stage_started_on": list(pd.to_datetime(["2026-06-01"] * 2 + ["2026-06-03"] * 2)) * 2,
         "stage_started_by": [None, None, "PC001: new script", "PC001: new script"] * 2,
         "n": [5] * 8,
+        "is_provisional": [False, False, False, True] * 2,
+        "target": [9.0] * 4 + [None] * 4,
     }
     return pd.DataFrame(
         {
@@ -85,10 +108,8 @@ def spc_frame() -> pd.DataFrame:
     )
 
 
-def test_control_chart_puts_the_dispersion_companion_below_its_title():
-    spec = charts.control_chart(spc_frame(), title="evaluation_score · team T02 · day").to_dict()
-    assert [part["title"] for part in spec["vconcat"]] == ["xbar", "s"]
-    assert spec["title"] == "evaluation_score · team T02 · day"
+def test_the_chart_of_location_comes_before_its_dispersion_companion():
+    assert charts.chart_parts(spc_frame()) == ["xbar", "s"]
 
 
 def test_control_chart_data_carries_only_the_plotted_columns():
@@ -105,15 +126,35 @@ def test_the_whole_centre_reads_as_such():
 
 def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals():
     spec = charts.control_chart_part(spc_frame(), "xbar").to_dict()
-    ucl, center, lcl, values, flagged, stage_rule, stage_label = spec["layer"]
+    ucl, center, lcl, values, flagged, provisional, target, stage_rule, stage_label = spec["layer"]
     for layer, field in ((ucl, "ucl"), (center, "center"), (lcl, "lcl")):
         assert layer["encoding"]["y"]["field"] == field
         assert layer["mark"]["interpolate"] == "step-after"
         assert layer["encoding"]["detail"]["field"] == "stage"
-    assert flagged["transform"] == [{"filter": "datum.rules_fired != null"}]
+    assert {"filter": "datum.rules_fired != null"} in flagged["transform"]
+    assert {"filter": "!datum.is_provisional"} in values["transform"]
+    assert provisional["transform"] == [{"filter": "datum.is_provisional"}]
+    assert provisional["mark"]["filled"] is False
+    assert target["encoding"]["y"]["field"] == "target"
     tooltip = [item["field"] for item in values["encoding"]["tooltip"]]
-    assert "rules_fired" in tooltip and "ucl" in tooltip
+    assert "rules_fired" in tooltip and "ucl" in tooltip and "is_provisional" in tooltip
     assert stage_label["encoding"]["text"]["field"] == "change"
-    assert "stage_started_by" in [item["field"] for item in stage_label["encoding"]["tooltip"]]
-    boundaries = [row for row in spec["datasets"][stage_rule["data"]["name"]]]
+    boundaries = list(spec["datasets"][stage_rule["data"]["name"]])
     assert [row["stage"] for row in boundaries] == [2]
+    assert spec["width"] == "container"
+
+
+def test_the_window_that_made_an_attention_item_is_shaded():
+    window = (pd.Timestamp("2026-06-02"), pd.Timestamp("2026-06-03"))
+    spec = charts.control_chart_part(spc_frame(), "xbar", window).to_dict()
+    band = spec["layer"][0]
+    assert band["mark"]["type"] == "rect"
+    [row] = spec["datasets"][band["data"]["name"]]
+    # the band covers the last day of the window whole
+    assert (row["start"][:10], row["end"][:10]) == ("2026-06-02", "2026-06-04")
+
+
+def test_the_dispersion_part_has_no_target_line():
+    spec = charts.control_chart_part(spc_frame(), "s").to_dict()
+    fields = [layer.get("encoding", {}).get("y", {}).get("field") for layer in spec["layer"]]
+    assert "target" not in fields

@@ -202,3 +202,41 @@ def test_a_broken_form_is_quarantined_whole_with_the_key_path(tmp_path, connecti
     assert (row, reason) == (None, "invalid_enum")
     assert "sections[0].questions[1].type" in detail
     assert connection.execute("select count(*) from raw.form_questions").fetchall() == [(0,)]
+
+
+def targets_quarantine(tmp_path, connection, targets: str) -> tuple[list, list]:
+    landing = land(tmp_path, "quality_targets", "targets.yml", targets)
+    ingest_export(connection, "quality_targets", landing)
+    loaded = connection.execute(
+        "select metric, segment, direction from raw.quality_targets order by _source_row"
+    ).fetchall()
+    return loaded, quarantine(connection)
+
+
+def test_targets_are_checked_against_the_metric_registry(tmp_path, connection):
+    targets = """
+- {metric: qa_score, segment: "agent:A0001", target: 90, effective_from: 2026-06-01}
+- {metric: abandonment_rate, segment: "queue:billing", target: 0.05, direction: lower,
+   effective_from: 2026-06-01}
+- {metric: nps_score, segment: all, target: 40, direction: higher, effective_from: 2026-06-01}
+- {metric: abandonment_rate, segment: "team:T01", target: 0.05, direction: lower,
+   effective_from: 2026-06-01}
+- {metric: question_fail_rate, segment: all, target: 0.1, direction: lower,
+   effective_from: 2026-06-01}
+- {metric: qa_score, segment: "region:north", target: 80, direction: higher,
+   effective_from: 2026-06-01}
+"""
+    loaded, quarantined = targets_quarantine(tmp_path, connection, targets)
+    # a missing direction is the metric's own: a higher QA score is better
+    assert loaded == [("qa_score", "agent:A0001", "higher"),
+                      ("abandonment_rate", "queue:billing", "lower")]  # fmt: skip
+    reasons = [(row, reason) for _, row, reason, _, _ in quarantined]
+    assert reasons == [
+        (3, "unknown_metric"),  # not in the registry
+        (4, "unknown_segment"),  # an abandoned contact has no team
+        (5, "unknown_metric"),  # in the registry, but it takes no target
+        (6, "invalid_enum"),  # not a segment kind at all
+    ]
+    details = [detail for *_, detail, _ in quarantined]
+    assert "nps_score" in details[0] and "qa_score" in details[0]
+    assert "per team" in details[1] and "queue" in details[1]

@@ -4,7 +4,9 @@
 -- dimension is rolled up). Each row has the value, the units behind it, the target in force
 -- (most specific segment first, then the latest) and whether the value meets it in the
 -- target's direction. A metric is only split by the segments it is measured on (no team rows
--- for abandonment: an abandoned contact has no team). The dashboards select rows from here.
+-- for abandonment: an abandoned contact has no team). A week is complete for a metric when
+-- all its days lie in the data and its data has had `complete_after_days` to arrive. The
+-- dashboards select rows from here.
 {%- set metrics = var('metrics') | rejectattr('detail') | list %}
 with observations as (
     select
@@ -23,12 +25,13 @@ data_range as (
     from {{ ref('int_metric_observations') }}
 ),
 
-metric_segments (metric, format, by_site, by_team, by_channel) as (
+metric_segments (metric, format, complete_after_days, by_site, by_team, by_channel) as (
     values
     {%- for metric in metrics %}
     (
-        '{{ metric.metric }}', '{{ metric.format }}', {{ 'site' in metric.segments }},
-        {{ 'team' in metric.segments }}, {{ 'channel' in metric.segments }}
+        '{{ metric.metric }}', '{{ metric.format }}', {{ metric.complete_after_days }},
+        {{ 'site' in metric.segments }}, {{ 'team' in metric.segments }},
+        {{ 'channel' in metric.segments }}
     ){{ ',' if not loop.last }}
     {%- endfor %}
 ),
@@ -45,7 +48,7 @@ cells as (
 ),
 
 measured_cells as (
-    select cells.*, metric_segments.format,
+    select cells.*, metric_segments.format, metric_segments.complete_after_days,
     from cells
     inner join metric_segments using (metric)
     where (cells.site = 'All' or metric_segments.by_site)
@@ -85,7 +88,8 @@ final as (
             when 'lower' then measured_cells.value <= targets.target
         end as is_target_met,
         measured_cells.week_start >= data_range.first_date
-            and measured_cells.week_start + 6 <= data_range.as_of_date as is_complete_week,
+            and measured_cells.week_start + 6 + measured_cells.complete_after_days
+                <= data_range.as_of_date as is_complete_week,
     from measured_cells
     cross join data_range
     left join targets using (week_start, site, team_id, channel, metric)

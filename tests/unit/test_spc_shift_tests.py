@@ -28,11 +28,10 @@ def shift_p_values():
 
 def window(**values) -> dict:
     row = {
-        "test_family": "proportion", "is_overdispersed": False, "window_units": 10.0,
-        "window_total": 0.0, "window_value": 0.0, "baseline_units": 100.0,
-        "baseline_count": 0.0, "baseline_value": 0.0, "unit_sigma": 1.0,
-        "unit_sigma_degrees_of_freedom": np.nan, "sigma_z": 1.0,
-        "sigma_z_degrees_of_freedom": 10.0,
+        "test_family": "proportion", "window_units": 10.0, "window_total": 0.0,
+        "window_value": 0.0, "baseline_units": 100.0, "baseline_count": 0.0,
+        "baseline_value": 0.0, "unit_sigma": 1.0, "unit_sigma_degrees_of_freedom": np.nan,
+        "between_variance": 0.0, "between_variance_degrees_of_freedom": 50.0,
     }  # fmt: skip
     row.update(values)
     return row
@@ -86,20 +85,32 @@ def test_means_use_a_t_test_with_the_baselines_spread(shift_p_values):
     assert p == pytest.approx(2 * stats.t.sf(abs(statistic), 59), rel=1e-12)
 
 
-def test_overdispersion_widens_the_test_and_costs_degrees_of_freedom(shift_p_values):
+def test_everyday_variation_makes_counts_effective_counts(shift_p_values):
+    # 80 of 1000 against 240 of 4000, with a between-day variance that doubles the
+    # binomial one: Fisher's test on every count halved.
+    binomial = 0.06 * 0.94 * (1 / 1000 + 1 / 4000)
     plain, widened = p_values(
         shift_p_values,
-        window(window_units=1000.0, window_total=80.0, window_value=0.08,
-               baseline_units=4000.0, baseline_count=240.0, baseline_value=0.06,
-               unit_sigma=sqrt(0.06 * 0.94)),
-        window(window_units=1000.0, window_total=80.0, window_value=0.08,
-               baseline_units=4000.0, baseline_count=240.0, baseline_value=0.06,
-               unit_sigma=sqrt(0.06 * 0.94), is_overdispersed=True, sigma_z=1.8,
-               sigma_z_degrees_of_freedom=20.0),
+        window(window_units=1000.0, window_total=80.0, baseline_units=4000.0,
+               baseline_count=240.0, unit_sigma=sqrt(0.06 * 0.94)),
+        window(window_units=1000.0, window_total=80.0, baseline_units=4000.0,
+               baseline_count=240.0, unit_sigma=sqrt(0.06 * 0.94), between_variance=binomial),
     )  # fmt: skip
-    statistic = 0.02 / (1.8 * sqrt(0.06 * 0.94) * sqrt(1 / 1000 + 1 / 4000))
-    assert widened == pytest.approx(2 * stats.t.sf(statistic, 20), rel=1e-12)
-    assert widened > 5 * plain
+    _, one_sided = stats.fisher_exact([[40, 460], [120, 1880]], alternative="greater")
+    assert widened == pytest.approx(2 * one_sided, rel=1e-9)
+    assert widened > 4 * plain
+
+
+def test_everyday_variation_widens_a_mean_and_costs_degrees_of_freedom(shift_p_values):
+    [p] = p_values(
+        shift_p_values,
+        window(test_family="mean", window_units=1000.0, window_value=560.0,
+               baseline_units=6000.0, baseline_value=510.0, unit_sigma=330.0,
+               unit_sigma_degrees_of_freedom=5999.0, between_variance=190.0,
+               between_variance_degrees_of_freedom=40.0),
+    )  # fmt: skip
+    statistic = 50.0 / sqrt(330.0**2 * (1 / 1000 + 1 / 6000) + 190.0)
+    assert p == pytest.approx(2 * stats.t.sf(statistic, 40), rel=1e-12)
 
 
 def test_a_mean_without_spread_is_not_tested(shift_p_values):

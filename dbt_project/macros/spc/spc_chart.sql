@@ -83,3 +83,9 @@
     select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})
     {%- endif -%}
 {% endmacro %}
+
+{#- The chart parts that show a series' location (the others show its dispersion or memory):
+    what attention tests and explanations read. -#}
+{% macro spc_location_parts() -%}
+    ('p', 'np', 'c', 'u', 'laney_p', 'laney_u', 'xbar', 'i')
+{%- endmacro %}

@@ -36,22 +36,44 @@
     inner join dispersion using (series_id, stage)
 {% endmacro %}
 
-{#- Overdispersion of a series per stage: σ_z, the standard deviation of its baseline points
-    standardised against the chart of location (p, u, or X̄ of an X̄–S / X̄–R chart), as the
-    average moving range / 1.128, and how many moving ranges it rests on. σ_z near 1: the
-    binomial / Poisson / within-subgroup model holds; well above 1: subgroups differ more
-    than that model says, and limits or tests that ignore it are too narrow. -#}
+{#- Overdispersion of a series per stage, measured on its Phase I baseline against the chart
+    of location (p, u, or X̄ of an X̄–S / X̄–R chart):
+    - σ_z, the standard deviation of the baseline points standardised against the chart,
+      as the average moving range / 1.128, and how many moving ranges it rests on. σ_z near
+      1: the binomial / Poisson / within-subgroup model holds; well above 1: subgroups
+      differ more than that model says, and limits that ignore it are too narrow;
+    - the pieces of a moment estimate of the between-subgroup variance τ² beyond that model,
+      relative to the level (τ² / x̄²), weighted for precision so that many series can be
+      pooled: over consecutive baseline points, with e = ((x_i − x_{i−1})² − σ_i² − σ_{i−1}²)
+      / 2 (whose mean is τ²) and w = 1 / (σ_i² + σ_{i−1}²)², the sums Σ w·e and Σ w·x̄²,
+      and Σ (w·x̄²)² for the estimate's effective number of pairs. -#}
 {% macro spc_overdispersion(source, chart) %}
     {%- set location = {'p': 'p', 'u': 'u', 'xbar_s': 'xbar', 'xbar_r': 'xbar'}[chart] %}
-    with standardised as (
-        select series_id, stage, subgroup_order, (value - center) / nullif(sigma, 0) as z,
+    with baseline_points as (
+        select series_id, stage, subgroup_order, value, center, sigma,
         from ({{ spc_chart(source, chart) }})
         where in_baseline and chart = '{{ location }}'
     ),
 
-    moving_ranges as (
-        select series_id, stage, {{ spc_moving_range('z') }} as moving_range,
-        from standardised
+    pairs as (
+        select
+            series_id,
+            stage,
+            center,
+            {{ spc_moving_range('(value - center) / nullif(sigma, 0)') }} as moving_range,
+            {{ spc_moving_range('value') }} ^ 2 as square_step,
+            sigma ^ 2 + lag(sigma) over (
+                partition by series_id, stage order by subgroup_order
+            ) ^ 2 as model_variance,
+        from baseline_points
+    ),
+
+    weighted as (
+        select
+            *,
+            1 / nullif(model_variance, 0) ^ 2 as weight,
+            (square_step - model_variance) / 2 as excess_square,
+        from pairs
     )
 
     select
@@ -59,6 +81,9 @@
         stage,
         avg(moving_range) / {{ spc_d2(2) }} as sigma_z,
         count(moving_range) as moving_ranges_count,
-    from moving_ranges
+        sum(weight * excess_square) as weighted_excess,
+        sum(weight * center ^ 2) as weighted_level,
+        sum((weight * center ^ 2) ^ 2) as weighted_level_squares,
+    from weighted
     group by series_id, stage
 {% endmacro %}

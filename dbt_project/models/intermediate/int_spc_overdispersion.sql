@@ -5,9 +5,14 @@
 -- 1" is beyond two standard errors of the moving-range estimate (0.83 / sqrt(moving
 -- ranges)); such an estimate has about 0.62 degrees of freedom per moving range (Wheeler).
 --
--- Fourteen baseline subgroups measure σ_z loosely, so the attention test reads the family
--- σ_z: the moving ranges of every series of the same metric, grain and segment kind (all
--- teams, all agents, ...) pooled, which share the same everyday variation.
+-- Fourteen baseline subgroups (six weeks) measure a series' overdispersion loosely, so the
+-- attention test reads the family's: the between-subgroup variance beyond the binomial /
+-- Poisson / within-subgroup model, relative to the level (τ² / x̄²), estimated over every
+-- process-level series of the same metric and grain (the centre, sites, teams, queues,
+-- channels), whose days share the same staffing, systems and weather, with each pair of
+-- consecutive baseline points weighted by its precision (macro spc_overdispersion); single
+-- agents, too few units a day to measure it, share it. A series' own overdispersion then
+-- follows from its size (σ_z² = 1 + τ² / σ_i²: larger for the whole centre than for a team).
 {%- set charts = var('metrics') | map(attribute='chart') | select('in', ['p', 'u', 'xbar_s', 'xbar_r']) | unique | list %}
 with engine_input as (
     select * from {{ ref('int_spc_engine_input') }}
@@ -53,6 +58,9 @@ series_stages as (
             (overdispersion_modes.mode = 'laney' and measured.sigma_z is not null)
             or (overdispersion_modes.mode = 'auto' and is_overdispersed)
         ) as is_laney,
+        measured.weighted_excess,
+        measured.weighted_level,
+        measured.weighted_level_squares,
         series_metrics.metric_detail,
         series_metrics.grain,
         series_metrics.segment_kind,
@@ -66,28 +74,23 @@ families as (
         metric,
         metric_detail,
         grain,
-        segment_kind,
-        sum(sigma_z * moving_ranges_count) / nullif(sum(moving_ranges_count), 0)
-            as family_sigma_z,
-        sum(moving_ranges_count) as family_moving_ranges,
+        greatest(0, sum(weighted_excess) / nullif(sum(weighted_level), 0))
+            as family_relative_between_variance,
+        -- about 0.62 degrees of freedom per (effective) pair, as for moving ranges
+        0.62 * sum(weighted_level) ^ 2 / nullif(sum(weighted_level_squares), 0)
+            as family_degrees_of_freedom,
     from series_stages
-    where sigma_z is not null
+    where segment_kind <> 'agent'
     group by all
 ),
 
 final as (
     select
-        series_stages.* exclude (metric_detail, grain, segment_kind),
-        families.family_sigma_z,
-        families.family_moving_ranges,
-        coalesce(
-            families.family_sigma_z
-                > 1 + 2 * 0.83 / sqrt(greatest(families.family_moving_ranges, 1)),
-            false
-        ) as is_family_overdispersed,
-        0.62 * families.family_moving_ranges as family_sigma_z_degrees_of_freedom,
+        series_stages.* exclude (weighted_excess, weighted_level, weighted_level_squares),
+        families.family_relative_between_variance,
+        families.family_degrees_of_freedom,
     from series_stages
-    left join families using (metric, metric_detail, grain, segment_kind)
+    left join families using (metric, metric_detail, grain)
 )
 
 select * from final

@@ -13,11 +13,12 @@ centre):
   standard deviation of the baseline's observations (never below that of all the metric's
   observations) and their degrees of freedom.
 
-When the series' family is overdispersed (its pooled σ_z clearly above 1,
-int_spc_overdispersion), subgroups differ more than those models say: the test is then the
-normal-theory statistic with its standard error multiplied by σ_z, against Student's t with
-the fewer of σ_z's degrees of freedom (about 0.62 per moving range) and the spread's, so an
-uncertain σ_z is not taken at face value. Every p-value is two-sided.
+Subgroups also differ by more than those models say (a busy day, slow systems): the family's
+between-subgroup variance (`between_variance`, int_spc_overdispersion) is added to the
+variance of the difference. For means it widens the t test (with the fewer degrees of
+freedom of the two estimates); for counts the exact tests run on effective counts, every
+count divided by φ = (model variance + between variance) / model variance, so that φ = 1
+leaves them exact. Every p-value is two-sided.
 """
 
 import numpy as np
@@ -28,59 +29,64 @@ def two_sided(lower, upper):
     return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
 
 
+def column(frame, name):
+    return frame[name].to_numpy(dtype=float)
+
+
 def shift_p_values(frame):
     """Two-sided p-values, one per row (window) of int_spc_shift_windows."""
     family = frame["test_family"].to_numpy()
-    overdispersed = frame["is_overdispersed"].fillna(False).to_numpy(dtype=bool)
-    units_w = frame["window_units"].to_numpy(dtype=float)
-    units_b = frame["baseline_units"].to_numpy(dtype=float)
-    count_w = np.rint(frame["window_total"].to_numpy(dtype=float))
-    count_b = frame["baseline_count"].to_numpy(dtype=float)
+    units_w, units_b = column(frame, "window_units"), column(frame, "baseline_units")
+    model_variance = column(frame, "unit_sigma") ** 2 * (1 / units_w + 1 / units_b)
+    between = np.nan_to_num(column(frame, "between_variance"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inflation = np.where(model_variance > 0, 1 + between / model_variance, 1.0)
     p_values = np.full(len(frame), np.nan)
 
-    exact_proportion = (family == "proportion") & ~overdispersed
-    if exact_proportion.any():
-        m = exact_proportion
-        population = (units_w + units_b)[m].astype(np.int64)
-        successes = (count_w + count_b)[m].astype(np.int64)
-        draws = units_w[m].astype(np.int64)
-        observed = count_w[m].astype(np.int64)
-        lower = stats.hypergeom.cdf(observed, population, successes, draws)
-        upper = stats.hypergeom.sf(observed - 1, population, successes, draws)
-        p_values[m] = two_sided(lower, upper)
-
-    exact_rate = (family == "rate") & ~overdispersed
-    if exact_rate.any():
-        m = exact_rate
-        total = (count_w + count_b)[m].astype(np.int64)
-        share = units_w[m] / (units_w[m] + units_b[m])
-        observed = count_w[m].astype(np.int64)
-        lower = stats.binom.cdf(observed, total, share)
-        upper = stats.binom.sf(observed - 1, total, share)
-        p_values[m] = two_sided(lower, upper)
-
-    normal_theory = (family == "mean") | overdispersed
-    if normal_theory.any():
-        m = normal_theory
-        difference = (frame["window_value"] - frame["baseline_value"]).to_numpy(dtype=float)[m]
-        standard_error = frame["unit_sigma"].to_numpy(dtype=float)[m] * np.sqrt(
-            1 / units_w[m] + 1 / units_b[m]
+    counts = family != "mean"
+    if counts.any():
+        phi = inflation[counts]
+        count_w = np.rint(column(frame, "window_total")[counts] / phi).astype(np.int64)
+        count_b = np.rint(column(frame, "baseline_count")[counts] / phi).astype(np.int64)
+        effective_w = np.rint(units_w[counts] / phi).astype(np.int64)
+        effective_b = np.rint(units_b[counts] / phi).astype(np.int64)
+        proportion = family[counts] == "proportion"
+        lower, upper = np.empty(len(phi)), np.empty(len(phi))
+        total_units, total = effective_w + effective_b, count_w + count_b
+        lower[proportion] = stats.hypergeom.cdf(
+            count_w[proportion], total_units[proportion], total[proportion],
+            effective_w[proportion],
+        )  # fmt: skip
+        upper[proportion] = stats.hypergeom.sf(
+            count_w[proportion] - 1, total_units[proportion], total[proportion],
+            effective_w[proportion],
+        )  # fmt: skip
+        share = effective_w / np.maximum(total_units, 1)
+        lower[~proportion] = stats.binom.cdf(
+            count_w[~proportion], total[~proportion], share[~proportion]
         )
-        sigma_z = frame["sigma_z"].to_numpy(dtype=float)[m]
-        widened = overdispersed[m]
-        standard_error = np.where(widened, standard_error * sigma_z, standard_error)
-        spread_freedom = frame["unit_sigma_degrees_of_freedom"].to_numpy(dtype=float)[m]
-        sigma_z_freedom = frame["sigma_z_degrees_of_freedom"].to_numpy(dtype=float)[m]
-        # counts have no estimated spread: the binomial / Poisson one is known
-        spread_freedom = np.where(np.isnan(spread_freedom), np.inf, spread_freedom)
-        freedom = np.where(widened, np.fmin(spread_freedom, sigma_z_freedom), spread_freedom)
+        upper[~proportion] = stats.binom.sf(
+            count_w[~proportion] - 1, total[~proportion], share[~proportion]
+        )
+        p_values[counts] = np.where(effective_w > 0, two_sided(lower, upper), np.nan)
+
+    means = family == "mean"
+    if means.any():
+        difference = (column(frame, "window_value") - column(frame, "baseline_value"))[means]
+        standard_error = np.sqrt(model_variance[means] + between[means])
+        freedom = column(frame, "unit_sigma_degrees_of_freedom")[means]
+        widened = between[means] > 0
+        freedom = np.where(
+            widened,
+            np.fmin(freedom, column(frame, "between_variance_degrees_of_freedom")[means]),
+            freedom,
+        )
+        valid = (model_variance[means] > 0) & (freedom > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            statistic = difference / standard_error
-        valid = (standard_error > 0) & (freedom > 0)
-        tested = np.where(
-            valid, 2 * stats.t.sf(np.abs(statistic), np.where(valid, freedom, 1)), np.nan
+            statistic = np.abs(difference / standard_error)
+        p_values[means] = np.where(
+            valid, 2 * stats.t.sf(statistic, np.where(valid, freedom, 1)), np.nan
         )
-        p_values[m] = tested
 
     return p_values
 

@@ -5,11 +5,23 @@
 -- wholly after the baseline period of the series' current stage (Phase II); a series whose
 -- stage is too young has no window here ("not enough data since its last process change"),
 -- nor a mean over fewer than `attention.mean_min_units` units.
+--
+-- Everyday variation beyond the unit model (a busy day, slow systems) is measured per day:
+-- the metric's between-day variance at day grain (int_spc_overdispersion), relative to the
+-- level, times the series' level², times Σ (daily units)² / (units)² of the window and of
+-- the baseline. Six weekly baseline points could not measure it; the days can. A metric
+-- without a day grain uses its own grain's.
 {%- set windows = var('attention')['windows'] %}
-with points as (
-    -- the chart of location: p / laney_p, u / laney_u, xbar
+with test_families (chart, test_family) as (
+    -- the charts of location that have a shift test (series charted as np, c, I-MR, EWMA
+    -- or CUSUM are not tested)
+    values ('p', 'proportion'), ('laney_p', 'proportion'), ('u', 'rate'), ('laney_u', 'rate'),
+        ('xbar', 'mean')
+),
+
+points as (
     select * from {{ ref('mart_spc_points') }}
-    where chart in ('p', 'laney_p', 'u', 'laney_u', 'xbar')
+    inner join test_families using (chart)
 ),
 
 subgroups as (
@@ -18,13 +30,6 @@ subgroups as (
 
 overdispersion as (
     select * from {{ ref('int_spc_overdispersion') }}
-),
-
-grain_days (grain, grain_days) as (
-    values
-    {%- for grain in var('spc')['grains'] %}
-    ('{{ grain.grain }}', {{ grain.days }}){{ ',' if not loop.last }}
-    {%- endfor %}
 ),
 
 window_lengths (grain, window_subgroups) as (
@@ -39,7 +44,11 @@ window_lengths (grain, window_subgroups) as (
 latest_complete as (
     -- windows end at the latest complete subgroup of the metric's grain, the same dates for
     -- every series of the metric
-    select metric, grain, max(subgroup_start) as last_subgroup_start,
+    select
+        metric,
+        grain,
+        max(subgroup_start) as last_subgroup_start,
+        any_value(cast(subgroup_end - subgroup_start + 1 as integer)) as grain_days,
     from subgroups
     where not is_provisional
     group by metric, grain
@@ -73,6 +82,7 @@ series as (
         points.segment_kind,
         points.segment_value,
         points.chart_type,
+        points.test_family,
         points.stage,
     from points
     inner join current_stage using (series_id, stage)
@@ -83,12 +93,11 @@ windows as (
         series.*,
         window_lengths.window_subgroups,
         latest_complete.last_subgroup_start
-            - (window_lengths.window_subgroups - 1) * grain_days.grain_days as window_start,
-        latest_complete.last_subgroup_start + (grain_days.grain_days - 1) as window_end,
+            - (window_lengths.window_subgroups - 1) * latest_complete.grain_days as window_start,
+        latest_complete.last_subgroup_start + (latest_complete.grain_days - 1) as window_end,
         baseline_period.baseline_last_start,
     from series
     inner join latest_complete using (metric, grain)
-    inner join grain_days using (grain)
     inner join window_lengths using (grain)
     inner join baseline_period using (series_id, stage)
     where window_start > baseline_period.baseline_last_start
@@ -100,6 +109,7 @@ baseline as (
         points.stage,
         any_value(points.center) as center,
         sum(points.n) as baseline_units,
+        sum(points.n ^ 2) as baseline_units_squared,
         sum(round(points.value * points.n)) as baseline_count,
         count(*) as baseline_subgroups,
     from points
@@ -126,6 +136,59 @@ baseline_spread as (
     having count(*) > 1
 ),
 
+daily_units as (
+    select
+        metric,
+        nullif(metric_detail, '') as metric_detail,
+        segment_kind,
+        segment_value,
+        subgroup_start as day,
+        units,
+    from subgroups
+    where grain = 'day'
+),
+
+window_days as (
+    select
+        windows.series_id,
+        windows.window_subgroups,
+        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as window_concentration,
+    from windows
+    inner join daily_units
+        on daily_units.metric = windows.metric
+        and daily_units.metric_detail is not distinct from windows.metric_detail
+        and daily_units.segment_kind = windows.segment_kind
+        and daily_units.segment_value = windows.segment_value
+        and daily_units.day between windows.window_start and windows.window_end
+    group by windows.series_id, windows.window_subgroups
+),
+
+baseline_days as (
+    select
+        points.series_id,
+        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as baseline_concentration,
+    from points
+    inner join current_stage using (series_id, stage)
+    inner join daily_units
+        on daily_units.metric = points.metric
+        and daily_units.metric_detail is not distinct from points.metric_detail
+        and daily_units.segment_kind = points.segment_kind
+        and daily_units.segment_value = points.segment_value
+        and daily_units.day between points.subgroup_start and points.subgroup_end
+    where points.in_baseline
+    group by points.series_id
+),
+
+families as (
+    select distinct
+        metric,
+        nullif(metric_detail, '') as metric_detail,
+        grain,
+        family_relative_between_variance,
+        family_degrees_of_freedom,
+    from overdispersion
+),
+
 metric_spread as (
     -- the standard deviation of all of a metric's observations: a floor for any one series',
     -- because a few baseline evaluations without an auto-fail (score 0) say little about
@@ -140,6 +203,7 @@ window_points as (
         windows.series_id,
         windows.window_subgroups,
         sum(points.n) as window_units,
+        sum(points.n ^ 2) as window_units_squared,
         sum(points.value * points.n) as window_total,
         count(*) as window_points,
     from windows
@@ -162,7 +226,7 @@ window_signals as (
         on signals.series_id = windows.series_id
         and signals.stage = windows.stage
         and signals.subgroup_start between windows.window_start and windows.window_end
-        and signals.chart in ('p', 'laney_p', 'u', 'laney_u', 'xbar')
+        and signals.chart in {{ spc_location_parts() }}
     group by windows.series_id, windows.window_subgroups
 ),
 
@@ -176,11 +240,7 @@ final as (
         windows.segment_value,
         windows.chart_type,
         windows.stage,
-        case
-            when windows.chart_type in ('p', 'laney_p') then 'proportion'
-            when windows.chart_type in ('u', 'laney_u') then 'rate'
-            else 'mean'
-        end as test_family,
+        windows.test_family,
         windows.window_subgroups,
         windows.window_start,
         windows.window_end,
@@ -194,16 +254,27 @@ final as (
         baseline.baseline_count,
         baseline.baseline_subgroups,
         -- the spread of one unit: binomial / Poisson at the baseline level, else observed
-        case
-            when windows.chart_type in ('p', 'laney_p')
-                then sqrt(baseline.center * (1 - baseline.center))
-            when windows.chart_type in ('u', 'laney_u') then sqrt(baseline.center)
+        case windows.test_family
+            when 'proportion' then sqrt(baseline.center * (1 - baseline.center))
+            when 'rate' then sqrt(baseline.center)
             else greatest(baseline_spread.observation_sd, metric_spread.metric_sd)
         end as unit_sigma,
         baseline_spread.spread_degrees_of_freedom as unit_sigma_degrees_of_freedom,
-        overdispersion.family_sigma_z as sigma_z,
-        overdispersion.is_family_overdispersed as is_overdispersed,
-        overdispersion.family_sigma_z_degrees_of_freedom as sigma_z_degrees_of_freedom,
+        coalesce(
+            day_family.family_relative_between_variance,
+            own_family.family_relative_between_variance
+        ) * baseline.center ^ 2 * (
+            coalesce(
+                window_days.window_concentration,
+                window_points.window_units_squared / window_points.window_units ^ 2
+            ) + coalesce(
+                baseline_days.baseline_concentration,
+                baseline.baseline_units_squared / baseline.baseline_units ^ 2
+            )
+        ) as between_variance,
+        coalesce(
+            day_family.family_degrees_of_freedom, own_family.family_degrees_of_freedom
+        ) as between_variance_degrees_of_freedom,
     from windows
     inner join window_points using (series_id, window_subgroups)
     left join window_signals using (series_id, window_subgroups)
@@ -212,8 +283,17 @@ final as (
     left join metric_spread
         on metric_spread.metric = windows.metric
         and metric_spread.metric_detail is not distinct from windows.metric_detail
-    left join overdispersion using (series_id, stage)
-    where test_family <> 'mean'
+    left join window_days using (series_id, window_subgroups)
+    left join baseline_days using (series_id)
+    left join families as day_family
+        on day_family.metric = windows.metric
+        and day_family.metric_detail is not distinct from windows.metric_detail
+        and day_family.grain = 'day'
+    left join families as own_family
+        on own_family.metric = windows.metric
+        and own_family.metric_detail is not distinct from windows.metric_detail
+        and own_family.grain = windows.grain
+    where windows.test_family <> 'mean'
         or window_points.window_units >= {{ var('attention')['mean_min_units'] }}
 )
 

@@ -9,8 +9,10 @@
 -- - the same segment at the other grain is folded under the one with the smaller q-value;
 -- - a process-level series most of whose excess comes from one agent says so.
 --
--- Excess over a set of observations = Σ (value − the series' baseline level): extra failures
--- for a rate, extra seconds or points for a mean.
+-- An item's excess = Σ (value − its baseline level) over its window's observations (extra
+-- failures for a rate, extra seconds or points for a mean); a cell's share of it (a team, an
+-- agent, ... within the item) = Σ (value − the cell's own level in the item's baseline) /
+-- the item's excess, so that a cell that always runs higher carries no excess for that.
 {%- set attention = var('attention') %}
 {%- set share = attention['explained_share'] %}
 with shifts as (
@@ -66,7 +68,7 @@ baseline_observations as (
         on baseline.series_id = listed.series_id
         and baseline.stage = listed.stage
         and baseline.in_baseline
-        and baseline.chart in ('p', 'laney_p', 'u', 'laney_u', 'xbar')
+        and baseline.chart in {{ spc_location_parts() }}
     inner join observations
         on observations.metric = listed.metric
         and observations.metric_detail = coalesce(listed.metric_detail, '')
@@ -275,7 +277,7 @@ final as (
             order by described.impact desc nulls last, described.q_value, described.series_id
         ) end as rank,
         described.folded_under_series_id,
-        described.explained_share,
+        round(described.explained_share, 3) as explained_share,
         described.metric,
         described.metric_label,
         described.metric_detail,
@@ -305,7 +307,7 @@ final as (
         {{ attention['false_discovery_rate'] }} as false_discovery_rate,
         described.window_rules_fired,
         described.driven_by_agent_id,
-        described.driven_by_agent_share,
+        round(described.driven_by_agent_share, 3) as driven_by_agent_share,
         described.metric_label
             || coalesce(' (' || described.metric_detail || ')', '')
             || case when described.change > 0 then ' up' else ' down' end
@@ -321,10 +323,14 @@ final as (
                     case when described.change > 0 then 'more' else 'fewer' end,
                     described.events, described.units_per_week, described.units)
             end
-            || coalesce(format(
-                '; {:.0f} % of the change comes from agent {}', 100 * described.driven_by_agent_share,
-                coalesce(described.driven_by_agent_name || ' (' || described.driven_by_agent_id || ')',
-                    described.driven_by_agent_id)), '')
+            || coalesce(
+                case when described.driven_by_agent_share >= 1 then '; all' else format(
+                    '; {:.0f} %', 100 * described.driven_by_agent_share)
+                end || ' of the change comes from agent ' || coalesce(
+                    described.driven_by_agent_name || ' (' || described.driven_by_agent_id || ')',
+                    described.driven_by_agent_id),
+                ''
+            )
             || '.' as sentence,
     from described
     left join team_names using (team_id)

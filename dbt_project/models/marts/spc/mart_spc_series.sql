@@ -31,8 +31,11 @@ final as (
         case when series.segment_kind = 'agent' then 'agent' else 'process' end as level,
         case
             when shifts.series_id is not null then 'tested'
+            when series.current_chart_type not in ('p', 'laney_p', 'u', 'laney_u', 'xbar_s', 'xbar_r')
+                then 'not tested: a ' || series.current_chart_type || ' chart has no shift test'
             when series.last_complete_subgroup is null then 'no complete subgroup yet'
-            else 'not enough data: no complete subgroup after the current stage''s baseline'
+            else 'not enough data: no complete window after the current stage''s baseline'
+                || ' (or too few units for a mean)'
         end as shift_test_status,
         shifts.window_start as shift_window_start,
         shifts.window_end as shift_window_end,

@@ -5,8 +5,10 @@
 -- agent: single agents), so that among the series listed at q <= `false_discovery_rate` the
 -- expected share of false alarms is at most that rate.
 with tests as (
-    select * from {{ ref('int_spc_shift_tests') }}
-    where p_value is not null
+    select windows.*, tests.p_value,
+    from {{ ref('int_spc_shift_windows') }} as windows
+    inner join {{ ref('int_spc_shift_tests') }} as tests using (series_id, window_subgroups)
+    where tests.p_value is not null
 ),
 
 best_window as (

@@ -1,5 +1,5 @@
-"""A p-value for every recent window of int_spc_shift_windows: how surprising its level is
-if the series were still at its baseline.
+"""A p-value for every recent window of int_spc_shift_windows (one row per series and window
+length): how surprising the window's level is if the series were still at its baseline.
 
 The window is compared with the current stage's Phase I baseline, so the uncertainty of the
 baseline counts as well as the window's (a two-sample test, not a test against a known
@@ -22,6 +22,7 @@ leaves them exact. Every p-value is two-sided.
 """
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 
@@ -94,5 +95,11 @@ def shift_p_values(frame):
 def model(dbt, session):
     dbt.config(materialized="table")
     frame = dbt.ref("int_spc_shift_windows").df()
-    frame["p_value"] = shift_p_values(frame)
-    return frame
+    # typed explicitly: an empty warehouse still gets a varchar key and double p-values
+    return pd.DataFrame(
+        {
+            "series_id": frame["series_id"].astype("string"),
+            "window_subgroups": frame["window_subgroups"].astype("int64"),
+            "p_value": pd.Series(shift_p_values(frame), dtype="float64"),
+        }
+    )

@@ -90,11 +90,10 @@ def needs_attention() -> pd.DataFrame:
 
 
 def attention_summary() -> pd.DataFrame:
-    """How many series each level tested, and how many could not be tested yet."""
+    """Per level: series, series tested, series listed, and the false discovery rate."""
     return query(
-        "select level, count(*) filter (where shift_test_status = 'tested') as tested,"
-        " count(*) filter (where shift_test_status <> 'tested') as untested"
-        " from marts.mart_spc_series group by level"
+        "select level, series_count, tested_count, listed_count, false_discovery_rate"
+        " from marts.mart_spc_attention_summary"
     )
 
 

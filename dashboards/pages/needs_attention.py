@@ -50,16 +50,15 @@ except queries.WarehouseMissing as missing:
     st.error(f"No published warehouse at `{missing}` yet. Build it with `qm run`.")
     st.stop()
 
-rate = items["false_discovery_rate"].iloc[0] if len(items) else None
-tested = {level: int(summary.loc[level, "tested"]) for level in summary.index}
+tested, rate = summary["tested_count"], summary["false_discovery_rate"].iloc[0]
 st.write(
     "Every series (a metric for one segment, by day or by week) is tested for a shift in its"
     " latest complete days or weeks against its baseline, allowing for its usual day-to-day"
     " variation. Listed are the shifts that stand out among all the series tested"
-    f" ({tested.get('process', 0):,} for the centre, sites, teams, queues and channels;"
-    f" {tested.get('agent', 0):,} for single agents), ranked by their impact, with the false"
-    " discovery rate held at" + (f" {rate:.0%}:" if rate else " its configured rate:") + " of"
-    " twenty items listed, at most one is expected to be a false alarm."
+    f" ({tested['process']:,} for the centre, sites, teams, queues and channels;"
+    f" {tested['agent']:,} for single agents), ranked by their impact, with the false"
+    f" discovery rate held at {rate:.0%}: on average, at most {rate:.0%} of the listed items"
+    " are false alarms."
 )
 
 process = items[items["level"] == "process"]

@@ -37,7 +37,7 @@ ranked as (
     from adjusted
 ),
 
-final as (
+adjusted_q as (
     select
         * exclude (p_value, p_rank),
         p_value as window_p_value,
@@ -46,6 +46,13 @@ final as (
             rows between unbounded preceding and current row
         )) as q_value,
     from ranked
+),
+
+final as (
+    select
+        *,
+        q_value <= {{ var('attention')['false_discovery_rate'] }} as is_listed,
+    from adjusted_q
 )
 
 select * from final

@@ -46,7 +46,7 @@ listed as (
             else shifts.unit_sigma
         end as unit_spread,
     from shifts
-    where shifts.q_value <= {{ attention['false_discovery_rate'] }}
+    where shifts.is_listed
 ),
 
 window_observations as (
@@ -304,7 +304,7 @@ final as (
         described.windows_tested,
         described.q_value,
         described.level_series_tested,
-        {{ attention['false_discovery_rate'] }} as false_discovery_rate,
+        cast({{ attention['false_discovery_rate'] }} as double) as false_discovery_rate,
         described.window_rules_fired,
         described.driven_by_agent_id,
         round(described.driven_by_agent_share, 3) as driven_by_agent_share,

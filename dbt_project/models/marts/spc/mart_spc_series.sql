@@ -43,9 +43,7 @@ final as (
         shifts.baseline_value as shift_baseline_value,
         shifts.series_p_value as shift_p_value,
         shifts.q_value as shift_q_value,
-        coalesce(
-            shifts.q_value <= {{ var('attention')['false_discovery_rate'] }}, false
-        ) as is_on_attention_list,
+        coalesce(shifts.is_listed, false) as is_on_attention_list,
     from series
     left join shifts using (series_id)
 )

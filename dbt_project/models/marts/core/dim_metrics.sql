@@ -8,14 +8,15 @@ with registry (
     values
     {%- for metric in var('metrics') %}
     (
-        '{{ metric.metric }}', {{ loop.index }}, '{{ metric.label }}',
-        '{{ metric.description | replace("'", "''") }}', '{{ metric.format }}',
-        '{{ metric.unit }}', '{{ metric.direction }}', '{{ metric.units }}',
-        {{ "'" ~ metric.events ~ "'" if metric.events else 'null' }}, '{{ metric.model }}',
-        '{{ metric.chart }}', ['{{ metric.segments | join("', '") }}'],
-        ['{{ metric.grains | join("', '") }}'], {{ metric.target }},
-        {{ metric.complete_after_days }}, {{ metric.overview }},
-        {{ "'" ~ metric.detail ~ "'" if metric.detail else 'null' }}
+        {{ sql_string(metric.metric) }}, {{ loop.index }}, {{ sql_string(metric.label) }},
+        {{ sql_string(metric.description) }}, {{ sql_string(metric.format) }},
+        {{ sql_string(metric.unit) }}, {{ sql_string(metric.direction) }},
+        {{ sql_string(metric.units) }}, {{ sql_string(metric.events) }},
+        {{ sql_string(metric.model) }}, {{ sql_string(metric.chart) }},
+        [{% for segment in metric.segments %}{{ sql_string(segment) }}{{ ', ' if not loop.last }}{% endfor %}],
+        [{% for grain in metric.grains %}{{ sql_string(grain) }}{{ ', ' if not loop.last }}{% endfor %}],
+        {{ metric.target }}, {{ metric.complete_after_days }}, {{ metric.overview }},
+        {{ sql_string(metric.detail) }}
     ){{ ',' if not loop.last }}
     {%- endfor %}
 )

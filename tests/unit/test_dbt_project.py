@@ -123,8 +123,8 @@ def test_the_daily_exports_warn_when_a_day_is_late_and_fail_after_days(manifest)
 
 def page_routes() -> dict[str, Path]:
     """URL path → script of each page that dashboards/app.py registers with st.Page."""
-    routes = {}
-    for call in ast.walk(ast.parse((DASHBOARDS / "app.py").read_text())):
+    routes, app = {}, (DASHBOARDS / "app.py").read_text()
+    for call in ast.walk(ast.parse(app)):
         if not (isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "Page"):
             continue
         script = next(
@@ -140,7 +140,8 @@ def page_routes() -> dict[str, Path]:
             url = "/"
         else:
             url = "/" + Path(script).stem
-        [path] = [path for path in DASHBOARDS.rglob(Path(script).name) if path.is_file()]
+        candidates = [path for path in DASHBOARDS.rglob(Path(script).name) if path.is_file()]
+        [path] = [path for path in candidates if f'"{path.parent.name}"' in app] or candidates
         routes[url] = path
     return routes
 

@@ -47,4 +47,4 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf data/warehouse data/validation data/dagster_home dbt_project/target dbt_project/logs
+	rm -rf data/warehouse data/validation data/dagster_home data/dbt data/logs build dbt_project/target dbt_project/logs

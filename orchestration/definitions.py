@@ -1,14 +1,21 @@
-"""Dagster definitions: only assembles assets, checks, jobs and resources."""
+"""Dagster definitions: only assembles assets, checks, jobs, resources and loggers.
+
+Load them after the dbt manifest is prepared (`qm run` does it; `dagster dev` prepares it
+itself through DbtProject.prepare_if_dev): `@dbt_assets` reads the manifest on import.
+"""
 
 from __future__ import annotations
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration import settings
+from orchestration.assets.dbt_project import dbt_project
 from orchestration.assets.ingest import ingest_assets
 from orchestration.assets.publish import build_publish_asset
-from orchestration.assets.transform import dbt_project, warehouse_models
+from orchestration.assets.transform import warehouse_models
 from orchestration.assets.validation import mart_checks
+from orchestration.pipeline import run_logger
 from orchestration.resources import WarehouseResource
 
 mart_keys = [key for key in warehouse_models.keys if key.path[0] == "marts"]
@@ -26,8 +33,10 @@ defs = dg.Definitions(
     jobs=[build_and_publish],
     resources={
         "warehouse": WarehouseResource.from_settings(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.dbt_executable()),
     },
+    # `console` as in any Dagster run; `qm_run` is what `qm run` shows and writes to its log.
+    loggers={"console": dg.colored_console_logger, "qm_run": run_logger},
     # One DuckDB writer at a time: steps run one after another in one process.
     executor=dg.in_process_executor,
 )

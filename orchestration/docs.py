@@ -15,9 +15,21 @@ def build_docs() -> Iterator[str]:
     build = settings.build_warehouse()
     if not build.exists():
         raise SystemExit(f"qm docs: {build} does not exist yet; run `qm run` first.")
-    target = settings.REPO_ROOT / "data" / "docs" / "dbt"
+    target = settings.docs_dir() / "dbt"
+    # dbt's target and log paths point under the data folder: the project folder may be an
+    # installed package, read-only.
     subprocess.run(
-        ["dbt", "docs", "generate", "--profiles-dir", ".", "--target-path", str(target)],
+        [
+            settings.dbt_executable(),
+            "docs",
+            "generate",
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(settings.dbt_build_dir()),
+        ],
         cwd=settings.DBT_PROJECT_DIR,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -30,7 +42,7 @@ def build_docs() -> Iterator[str]:
     context = gx.get_context(mode="file", project_root_dir=str(docs_dir))
     context.build_data_docs()
     index = data_docs_index(docs_dir)
-    published = settings.REPO_ROOT / "data" / "docs" / "great_expectations"
+    published = settings.docs_dir() / "great_expectations"
     if index.exists():
         shutil.copytree(index.parent, published, dirs_exist_ok=True)
     yield f"Great Expectations Data Docs: {published / 'index.html'}"

@@ -1,12 +1,69 @@
-"""Run the whole asset graph in-process through Dagster and summarise the outcome."""
+"""Run the whole asset graph in-process through Dagster and summarise the outcome.
+
+Progress: the assets log one line per unit of work (a landed file, a dbt model or test, a
+Great Expectations suite, the publication) with a `Progress` attached. Those lines show in
+Dagster's UI like any log line; `qm run` runs the job with only the `qm_run` logger, whose
+records it turns into a live display and a log file instead of Dagster's console output.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
+
+from orchestration import settings
+
+RUN_LOGGER = "orchestration.run"
+PROGRESS_ATTRIBUTE = "qm_progress"
+STEPS = ("ingest", "dbt", "validate", "publish")
+
+INSTANCE_CONFIG = """\
+# Dagster instance settings for this project (written by `qm run` when missing).
+# Usage statistics are not sent: no telemetry banner, nothing leaves the machine.
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One unit of work done (or started) by a step of the run."""
+
+    step: str  # one of STEPS
+    item: str  # a file, a model, a suite, a path
+    status: str = "ok"  # ok | failed | start (the step begins) | plan (its size, up front)
+    detail: str = ""
+    total: int | None = None  # on "start" and "plan": how many items the step will report
+
+    def line(self) -> str:
+        return f"{self.step}: {self.item}" + (f" ({self.detail})" if self.detail else "")
+
+
+def report_progress(log: logging.Logger, progress: Progress) -> None:
+    """Log a progress line from inside a step; `qm run` shows it live."""
+    level = logging.WARNING if progress.status == "failed" else logging.INFO
+    log.log(level, progress.line(), extra={PROGRESS_ATTRIBUTE: progress.__dict__})
+
+
+def progress_of(record: logging.LogRecord) -> Progress | None:
+    fields = getattr(record, PROGRESS_ATTRIBUTE, None)
+    return Progress(**fields) if isinstance(fields, dict) else None
+
+
+@dg.logger(description="Python logger `orchestration.run`, which `qm run` shows and writes.")
+def run_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.getLogger(RUN_LOGGER)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    return logger
 
 
 @dataclass
@@ -20,38 +77,124 @@ class RunSummary:
     messages: list[str] = field(default_factory=list)
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs show in `dagster dev`)."""
-    home = os.environ.get("DAGSTER_HOME")
-    if home:
-        Path(home).mkdir(parents=True, exist_ok=True)
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
+def display_step(step_key: str) -> str:
+    """The step of the progress display a Dagster step belongs to."""
+    if step_key.startswith("ingest_"):
+        return "ingest"
+    if step_key == "warehouse_models":
+        return "dbt"
+    if step_key == "published_warehouse":
+        return "publish"
+    return "validate"
 
 
-def run_pipeline(log_level: str = "INFO") -> RunSummary:
-    from orchestration.definitions import defs
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME (set, created) with a dagster.yaml that turns telemetry off; an existing
+    dagster.yaml is kept. Runs then show in `dagster dev` started with the same home."""
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_CONFIG)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
 
-    job = defs.resolve_job_def("build_and_publish")
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        )
-        summary = RunSummary(run_id=result.run_id, success=result.success, published=False)
-        for event in result.all_events:
-            if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-                error = event.event_specific_data.error
-                summary.failed_steps.append(event.step_key)
-                summary.messages.append(f"{event.step_key}: {error.message.strip()}")
-            elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-                evaluation = event.event_specific_data
-                if not evaluation.passed:
-                    summary.failed_checks.append(evaluation.asset_check_key.to_user_string())
-            elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-                summary.materialized += 1
-                key = event.event_specific_data.materialization.asset_key
-                if key == dg.AssetKey("published_warehouse"):
-                    summary.published = True
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, callback: Callable[[Progress], None]):
+        super().__init__(logging.DEBUG)
+        self.callback = callback
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = progress_of(record)
+        if progress is not None:
+            self.callback(progress)
+
+
+@contextlib.contextmanager
+def _run_output(
+    progress: Callable[[Progress], None] | None, log: TextIO | None, log_level: str
+) -> Iterator[None]:
+    """Route the run logger to the display and the log file, and everything else the run
+    prints (dbt's output, library warnings) to the log file."""
+    logger = logging.getLogger(RUN_LOGGER)
+    handlers: list[logging.Handler] = []
+    if progress:
+        handlers.append(_ProgressHandler(progress))
+    if log:
+        file_handler = logging.StreamHandler(log)
+        file_handler.setLevel(log_level)
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handlers.append(file_handler)
+    for handler in handlers:
+        logger.addHandler(handler)
+    try:
+        if log:
+            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                yield
+        else:
+            yield
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)
+
+
+def run_pipeline(
+    log_level: str = "INFO",
+    progress: Callable[[Progress], None] | None = None,
+    log: TextIO | None = None,
+) -> RunSummary:
+    """Prepare (environment, Dagster home, dbt manifest), then run `build_and_publish`.
+
+    With `progress` and `log`, Dagster's console logger is replaced by the `qm_run` logger:
+    progress lines go to the callback, every log line and everything printed (dbt's output)
+    to `log`.
+    """
+    from orchestration.assets.dbt_project import prepare_dbt_project
+
+    settings.export_environment()
+    prepare_dagster_home()
+    run_id = str(uuid.uuid4())
+    with _run_output(progress, log, log_level):
+        prepare_dbt_project()
+        from orchestration.definitions import defs
+
+        job = defs.resolve_job_def("build_and_publish")
+        if progress:
+            suites = [key for key in job.asset_layer.asset_graph.asset_check_keys]
+            suites = [key for key in suites if key.name.startswith("ge_")]
+            progress(Progress("validate", "suites", "plan", total=len(suites)))
+            progress(Progress("publish", "warehouse", "plan", total=1))
+        loggers = {"qm_run": {}} if (progress or log) else {"console": {"config": {}}}
+        if not (progress or log):
+            loggers["console"]["config"]["log_level"] = log_level
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_id=run_id,
+                run_config={"loggers": loggers},
+            )
+            summary = _summarise(result)
+    if log:
+        log.flush()
+    return summary
+
+
+def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
+    summary = RunSummary(run_id=result.run_id, success=result.success, published=False)
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            summary.failed_steps.append(event.step_key)
+            summary.messages.append(f"{event.step_key}: {error.message.strip()}")
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                summary.failed_checks.append(evaluation.asset_check_key.to_user_string())
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            summary.materialized += 1
+            key = event.event_specific_data.materialization.asset_key
+            if key == dg.AssetKey("published_warehouse"):
+                summary.published = True
     return summary

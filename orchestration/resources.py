@@ -6,35 +6,50 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
 
 
+def build_database(path: Path) -> DuckDBResource:
+    """dagster-duckdb's resource on the build file. It always opens read-write: the writing
+    pipeline only; dashboards and analysts open the published file read-only themselves."""
+    return DuckDBResource(database=str(path))
+
+
 class WarehouseResource(dg.ConfigurableResource):
-    """Paths of the landing folder, the build file (written) and the published file (served)."""
+    """Paths of the landing folder, the published file (served) and the validation results,
+    and the build file (written) as a dagster-duckdb resource."""
 
     landing_dir: str
-    build_path: str
     published_path: str
     validation_dir: str
+    database: DuckDBResource
 
     @classmethod
     def from_settings(cls) -> "WarehouseResource":
         return cls(
             landing_dir=str(settings.landing_dir()),
-            build_path=str(settings.build_warehouse()),
             published_path=str(settings.published_warehouse()),
             validation_dir=str(settings.validation_dir()),
+            database=build_database(settings.build_warehouse()),
         )
+
+    @property
+    def build_path(self) -> str:
+        return self.database.database
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived read-write connection to the build file (one writer at a time)."""
-        path = Path(self.build_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = duckdb.connect(str(path))
-        try:
-            connection.execute("set TimeZone = 'UTC'")
-            yield connection
-        finally:
-            connection.close()
+        Path(self.build_path).parent.mkdir(parents=True, exist_ok=True)
+        with self.database.get_connection() as connection:
+            try:
+                # Not in connection_config: DuckDB loads the ICU extension the setting needs
+                # only once connected.
+                connection.execute("set TimeZone = 'UTC'")
+                yield connection
+            finally:
+                # DuckDBResource closes only when the block ends without an error; a failed
+                # step must not keep the file locked either.
+                connection.close()

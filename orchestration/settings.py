@@ -1,11 +1,20 @@
 """Where things live. Defaults work out of the box; environment variables override them.
 
-QM_LANDING          landing folder of the exports          (default data/landing)
-QM_WAREHOUSE        the published DuckDB file, read-only   (default data/warehouse/qm.duckdb)
-QM_BUILD_WAREHOUSE  the file the pipeline writes into      (default <warehouse>.build.duckdb)
-QM_VALIDATION_DIR   GE results and Data Docs               (default data/validation)
+Data paths resolve from the project folder: QM_HOME when set, else the current working
+folder (so an installed `qm` works wherever it is started, and never writes into the
+installed package). The dbt project and the Great Expectations suites are read from the
+package (package data in a wheel, the checkout's folders in a source tree).
 
-dbt's profiles.yml reads QM_BUILD_WAREHOUSE too, so both tools write the same file.
+QM_HOME             the project folder                     (default: the current folder)
+QM_LANDING          landing folder of the exports          (default <home>/data/landing)
+QM_WAREHOUSE        the published DuckDB file, read-only   (default <home>/data/warehouse/qm.duckdb)
+QM_BUILD_WAREHOUSE  the file the pipeline writes into      (default <warehouse>.build.duckdb)
+QM_VALIDATION_DIR   GE results and Data Docs               (default <home>/data/validation)
+DAGSTER_HOME        Dagster's run history and dagster.yaml (default <home>/data/dagster_home)
+
+dbt's profiles.yml reads QM_BUILD_WAREHOUSE too, so both tools write the same file: every
+entry point that runs dbt sets it explicitly (`dbt_environment`), nothing does on import.
+This module imports nothing heavy: dashboards may import it for the published path.
 """
 
 from __future__ import annotations
@@ -14,9 +23,21 @@ import os
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    """A folder shipped with the code: package data when installed from a wheel, else the
+    folder of the source tree (an editable install or a checkout)."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
+
+
+DBT_PROJECT_DIR = _shipped("dbt_project")
+EXPECTATIONS_DIR = _shipped("expectations")
+# The source checkout, for tests and docs that read files no wheel ships (README.md).
+# Never used for data paths: those follow home().
+REPO_ROOT = PACKAGE_DIR.parent
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -24,12 +45,21 @@ def _path_from_env(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def home() -> Path:
+    """The project folder data paths resolve from: QM_HOME, else the current folder."""
+    return _path_from_env("QM_HOME", Path.cwd().resolve())
+
+
+def data_dir() -> Path:
+    return home() / "data"
+
+
 def landing_dir() -> Path:
-    return _path_from_env("QM_LANDING", REPO_ROOT / "data" / "landing")
+    return _path_from_env("QM_LANDING", data_dir() / "landing")
 
 
 def published_warehouse() -> Path:
-    return _path_from_env("QM_WAREHOUSE", REPO_ROOT / "data" / "warehouse" / "qm.duckdb")
+    return _path_from_env("QM_WAREHOUSE", data_dir() / "warehouse" / "qm.duckdb")
 
 
 def build_warehouse() -> Path:
@@ -40,18 +70,60 @@ def build_warehouse() -> Path:
 
 
 def validation_dir() -> Path:
-    return _path_from_env("QM_VALIDATION_DIR", REPO_ROOT / "data" / "validation")
+    return _path_from_env("QM_VALIDATION_DIR", data_dir() / "validation")
 
 
-def export_environment() -> None:
-    """Pin the resolved paths in the environment for dbt and child processes.
+def dagster_home() -> Path:
+    return _path_from_env("DAGSTER_HOME", data_dir() / "dagster_home")
 
-    The interpreter's bin folder goes first on PATH so dagster-dbt finds the `dbt` installed
-    beside it even when the virtualenv is not activated.
+
+def docs_dir() -> Path:
+    return data_dir() / "docs"
+
+
+def dbt_target_dir() -> Path:
+    """The prepared manifest (dbt parse): writable, never inside the installed package."""
+    return data_dir() / "dbt" / "target"
+
+
+def dbt_build_dir() -> Path:
+    """The last `dbt build`'s artifacts (compiled SQL, run results) and its dbt.log."""
+    return data_dir() / "dbt" / "build"
+
+
+def logs_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def dbt_executable() -> str:
+    """The `dbt` installed beside this interpreter (found even when the venv is not
+    activated), else whatever `dbt` is on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def dbt_environment(build_path: Path | None = None) -> dict[str, str]:
+    """Variables dbt (a subprocess, and its adapter inside Dagster) must see.
+
+    QM_BUILD_WAREHOUSE is the file profiles.yml builds into; DBT_TARGET_PATH is where
+    dagster-dbt looks for the prepared partial parse; the interpreter's bin folder goes first
+    on PATH so the `dbt` installed beside it is found even when the venv is not activated.
     """
     bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    os.environ["QM_BUILD_WAREHOUSE"] = str(build_warehouse())
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    path = os.environ.get("PATH", "")
+    return {
+        "QM_BUILD_WAREHOUSE": str(build_path or build_warehouse()),
+        "DBT_TARGET_PATH": str(dbt_target_dir()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+        "PATH": path if bin_dir in path.split(os.pathsep) else bin_dir + os.pathsep + path,
+    }
+
+
+def export_environment(build_path: Path | None = None) -> None:
+    """Pin the resolved paths in this process's environment, for dbt and child processes.
+
+    Called explicitly by the entry points (`qm`, the dbt asset before it starts dbt), never
+    on import.
+    """
+    os.environ.update(dbt_environment(build_path))

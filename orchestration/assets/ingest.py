@@ -8,6 +8,7 @@ import dagster as dg
 from orchestration.assets.validation import suite_check_result
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
+from orchestration.pipeline import Progress, report_progress
 from orchestration.resources import WarehouseResource
 from orchestration.validation import suite_path, validate_table
 
@@ -42,6 +43,29 @@ def _reasons_markdown(connection, export: str, sequences: list[int]) -> str:
     return "| reason | rows |\n|---|---|\n" + "\n".join(f"| {r} | {n} |" for r, n in rows)
 
 
+def table_metadata(connection, table: str) -> dict:
+    """Dagster's standard table metadata for raw.<table>: row count and column schema (names,
+    DuckDB types, nullability and comments as the file holds them)."""
+    row_count = connection.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
+    columns = connection.execute(
+        "select column_name, data_type, is_nullable, comment from duckdb_columns()"
+        " where schema_name = 'raw' and table_name = ? order by column_index",
+        [table],
+    ).fetchall()
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name,
+                data_type.lower(),
+                description=comment or None,
+                constraints=dg.TableColumnConstraints(nullable=bool(nullable)),
+            )
+            for name, data_type, nullable, comment in columns
+        ]
+    )
+    return {"dagster/row_count": row_count, "dagster/column_schema": schema}
+
+
 def _materializations(
     connection, export: str, report: ExportReport
 ) -> Iterator[dg.MaterializeResult]:
@@ -53,24 +77,24 @@ def _materializations(
             [outcome.file_hash for outcome in report.new_files],
         ).fetchall()
     ]
-    table_rows = connection.execute(f"select count(*) from raw.{export}").fetchall()[0][0]
     yield dg.MaterializeResult(
         asset_key=raw_key(export),
         metadata={
+            **table_metadata(connection, export),
             "new_files": len(report.new_files),
             "files_already_ingested": len(report.files) - len(report.new_files),
             "rows_in": report.total("rows_in"),
             "rows_loaded": report.total("rows_loaded"),
             "rows_quarantined": report.total("rows_quarantined"),
-            "table_rows": table_rows,
             "quarantine_reasons": dg.MetadataValue.md(
                 _reasons_markdown(connection, export, sequences)
             ),
         },
     )
     for table in EXTRA_TABLES.get(export, ()):
-        count = connection.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-        yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"table_rows": count})
+        yield dg.MaterializeResult(
+            asset_key=raw_key(table), metadata=table_metadata(connection, table)
+        )
 
 
 def _reconciliation_check(connection, export: str) -> dg.AssetCheckResult:
@@ -92,6 +116,12 @@ def _reconciliation_check(connection, export: str) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={"rows_in": rows_in, "rows_loaded": loaded, "rows_quarantined": quarantined},
     )
+
+
+def _file_progress(line: str) -> Progress:
+    """ingest_export's line per file ("<export>/<file>: <counts>") as a progress item."""
+    file, _, detail = line.partition(": ")
+    return Progress("ingest", file, "ok", detail)
 
 
 def build_ingest_asset(export: str) -> dg.AssetsDefinition:
@@ -125,7 +155,10 @@ def build_ingest_asset(export: str) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as connection:
             report = ingest_export(
-                connection, export, Path(warehouse.landing_dir), progress=context.log.info
+                connection,
+                export,
+                Path(warehouse.landing_dir),
+                progress=lambda line: report_progress(context.log, _file_progress(line)),
             )
             yield from _materializations(connection, export, report)
             yield _reconciliation_check(connection, export)
@@ -134,7 +167,7 @@ def build_ingest_asset(export: str) -> dg.AssetsDefinition:
                     connection, suite, Path(warehouse.validation_dir), context.run_id
                 )
                 yield suite_check_result(
-                    outcome, asset_key=raw_key(export), check_name=f"ge_{suite}"
+                    outcome, context.log, asset_key=raw_key(export), check_name=f"ge_{suite}"
                 )
 
     return _ingest

@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.assets.validation import mart_suites, suite_asset_key
+from orchestration.pipeline import Progress, report_progress
 from orchestration.publish import publish_warehouse
 from orchestration.resources import WarehouseResource
 
@@ -45,11 +46,18 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             context.instance, context.run_id, required_checks
         )
         if failed or missing:
+            reasons = [f"{len(failed)} blocking checks failed"] if failed else []
+            reasons += [f"{len(missing)} checks did not run"] if missing else []
+            report_progress(
+                context.log,
+                Progress("publish", warehouse.published_path, "failed", ", ".join(reasons)),
+            )
             raise dg.Failure(
                 description="Not publishing: the last good warehouse stays in place.",
                 metadata={"failed_checks": failed, "checks_not_run": sorted(missing)},
             )
         path = publish_warehouse(Path(warehouse.build_path), Path(warehouse.published_path))
+        report_progress(context.log, Progress("publish", str(path), "ok"))
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
 
     return published_warehouse

@@ -1,37 +1,17 @@
 """raw → staging → intermediate → marts: every dbt model an asset, every dbt test a check."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
 from orchestration import settings
-
-dbt_project = DbtProject(
-    project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
-)
-
-DBT_SOURCES = ("models", "macros", "tests", "dbt_project.yml")
-
-
-def manifest_is_stale(project: DbtProject) -> bool:
-    manifest = project.manifest_path
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    for name in DBT_SOURCES:
-        path = project.project_dir / name
-        files = [path] if path.is_file() else path.rglob("*")
-        if any(candidate.stat().st_mtime > built for candidate in files):
-            return True
-    return False
-
-
-def prepare_manifest(project: DbtProject = dbt_project) -> None:
-    """Parse the dbt project once when its sources changed, not at every Dagster load."""
-    if manifest_is_stale(project):
-        project.preparer.prepare(project)
+from orchestration.assets.dbt_project import dbt_project
+from orchestration.pipeline import Progress, report_progress
+from orchestration.resources import WarehouseResource
 
 
 class QualityDbtTranslator(DagsterDbtTranslator):
@@ -46,8 +26,39 @@ class QualityDbtTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-settings.export_environment()
-prepare_manifest()
+def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
+    """Pass dbt's events through, logging one progress line per model built and per test.
+
+    With DuckDB, dagster-dbt holds the events back until dbt has finished (its metadata
+    queries need dbt's write lock released); this runs as they arrive, so progress is live.
+    """
+    for event in events:
+        if isinstance(event, dg.Output):
+            node = manifest["nodes"][event.metadata["unique_id"].value]
+            report_progress(log, Progress("dbt", f"{node['schema']}.{node['name']}", "ok"))
+        elif isinstance(event, dg.AssetCheckResult):
+            status = "ok" if event.passed else "failed"
+            report_progress(log, Progress("dbt", f"test {event.check_name}", status))
+        yield event
+
+
+def _release_build_file(adapter) -> None:
+    """Close the connections dbt's adapter opened in this process for the metadata queries.
+
+    dbt-duckdb keeps its database open (`keep_open` defaults to true) under a configuration
+    that later connections to the same file (the checks' DuckDBResource) cannot share.
+    """
+    if adapter is None:
+        return
+    adapter.cleanup_connections()
+    manager = type(adapter.connections)
+    if hasattr(manager, "close_all_connections"):  # dbt-duckdb: drop its environment
+        manager.close_all_connections()
+
+
+# `dagster dev` re-parses the project at every code load; elsewhere the manifest was
+# prepared explicitly before these definitions were imported (prepare_dbt_project).
+dbt_project.prepare_if_dev()
 
 
 @dbt_assets(
@@ -55,9 +66,25 @@ prepare_manifest()
     project=dbt_project,
     dagster_dbt_translator=QualityDbtTranslator(),
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
-
-
-def model_key(schema: str, name: str) -> dg.AssetKey:
-    return dg.AssetKey([schema, name])
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    # dbt's profile, in the subprocess and in the adapter dagster-dbt opens here for its
+    # metadata queries, reads the build file's path from the environment.
+    settings.export_environment(Path(warehouse.build_path))
+    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    report_progress(
+        context.log, Progress("dbt", "build", "start", f"{total} models and tests", total)
+    )
+    invocation = dbt.cli(["build"], context=context, target_path=settings.dbt_build_dir())
+    events = DbtEventIterator(
+        _reported(invocation.stream(), invocation.manifest, context.log), invocation
+    )
+    try:
+        # Row counts and column schemas as standard metadata (dagster/row_count,
+        # dagster/column_schema), queried through dbt's adapter in this process once dbt has
+        # released the DuckDB file. Column lineage is left out: sqlglot cannot parse every
+        # model (Python models, DuckDB-only syntax) and only Dagster+ shows it.
+        yield from events.fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
+    finally:
+        _release_build_file(invocation.adapter)

@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration import settings
+from orchestration.pipeline import Progress, report_progress
 from orchestration.resources import WarehouseResource
 from orchestration.validation import SuiteOutcome, load_suite_document, validate_table
 
@@ -17,8 +18,13 @@ def suite_asset_key(suite_name: str) -> dg.AssetKey:
     return dg.AssetKey(load_suite_document(suite_name)["meta"]["table"].split("."))
 
 
-def suite_check_result(outcome: SuiteOutcome, **target) -> dg.AssetCheckResult:
-    """A GE suite outcome as a Dagster check result (blocking severity)."""
+def suite_check_result(outcome: SuiteOutcome, log, **target) -> dg.AssetCheckResult:
+    """A GE suite outcome as a Dagster check result (blocking severity), reported as progress."""
+    detail = f"{outcome.evaluated} expectations on {outcome.rows_validated} rows"
+    if not outcome.success:
+        detail += f", {len(outcome.failures)} failed: " + "; ".join(outcome.failures[:3])
+    status = "ok" if outcome.success else "failed"
+    report_progress(log, Progress("validate", f"ge_{outcome.suite_name}", status, detail))
     return dg.AssetCheckResult(
         passed=outcome.success,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -45,7 +51,7 @@ def build_mart_check(suite_name: str) -> dg.AssetChecksDefinition:
             outcome = validate_table(
                 connection, suite_name, Path(warehouse.validation_dir), context.run.run_id
             )
-        return suite_check_result(outcome)
+        return suite_check_result(outcome, context.log)
 
     return _check
 

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from unittest import mock
 
 import dagster as dg
 import pytest
 
-from orchestration.assets.transform import dbt_project
+from orchestration import settings
+from orchestration.assets.dbt_project import prepare_dbt_project
+
+
+def prepared_manifest() -> dict:
+    """The dbt manifest, prepared the way `qm run` prepares it (explicitly, dbt parse when
+    the project changed), with the environment dbt needs set only meanwhile."""
+    with mock.patch.dict(os.environ, settings.dbt_environment()):
+        return json.loads(prepare_dbt_project().read_text())
 
 
 @pytest.fixture(scope="module")
 def defs():
+    prepared_manifest()
     from orchestration.definitions import defs
 
     return defs
@@ -57,7 +70,7 @@ def test_dbt_tests_are_asset_checks(defs):
 
 
 def test_every_model_has_a_description():
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = prepared_manifest()
     models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
     assert models
     assert [node["name"] for node in models if not node["description"].strip()] == []
@@ -65,7 +78,7 @@ def test_every_model_has_a_description():
 
 def documented_columns() -> dict[tuple[str, str], set[str]]:
     """(schema, model) → columns with a description in the yml files."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = prepared_manifest()
     return {
         (node["schema"], node["name"]): {
             name for name, column in node["columns"].items() if column["description"].strip()
@@ -73,3 +86,66 @@ def documented_columns() -> dict[tuple[str, str], set[str]]:
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
     }
+
+
+def test_importing_the_definitions_changes_no_environment_variable():
+    """Loading the code location (tests, `dagster dev`, tools) has no side effects: dbt's
+    environment is set by the entry points that run dbt, not on import."""
+    prepared_manifest()
+    code = (
+        "import os, json; before = dict(os.environ);"
+        "import orchestration.definitions;"
+        "print(json.dumps(sorted(k for k in os.environ if os.environ.get(k) != before.get(k))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in settings.dbt_environment()}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    changed = set(json.loads(completed.stdout.strip().splitlines()[-1]))
+    assert changed & {*settings.dbt_environment(), "DAGSTER_HOME"} == set()
+
+
+@pytest.mark.slow
+def test_materialisations_carry_row_counts_and_column_schemas(generated_run, warehouse):
+    """dbt models (dagster-dbt's fetch_row_counts / fetch_column_metadata on DuckDB) and raw
+    tables (the ingest) report Dagster's standard table metadata, equal to the warehouse."""
+    instance = dg.DagsterInstance.from_config(
+        str(generated_run.published.parents[1] / "dagster_home")
+    )
+    for table in (
+        "marts.fct_evaluations",
+        "intermediate.int_evaluations_scored",
+        "raw.interactions",
+        "raw.form_questions",
+    ):
+        schema, name = table.split(".")
+        event = instance.get_latest_materialization_event(dg.AssetKey([schema, name]))
+        metadata = event.asset_materialization.metadata
+        rows = warehouse.execute(f"select count(*) from {table}").fetchall()[0][0]
+        columns = [
+            row[0]
+            for row in warehouse.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?"
+                " order by column_index",
+                [schema, name],
+            ).fetchall()
+        ]
+        assert metadata["dagster/row_count"].value == rows, table
+        assert [
+            column.name for column in metadata["dagster/column_schema"].schema.columns
+        ] == columns, table
+    view = instance.get_latest_materialization_event(dg.AssetKey(["staging", "stg_agents"]))
+    assert "dagster/column_schema" in view.asset_materialization.metadata  # views: no count
+
+
+def test_plain_dagster_dev_finds_the_definitions():
+    """`dagster dev` without -m reads [tool.dagster] from pyproject.toml."""
+    import tomllib
+
+    pyproject = tomllib.loads((settings.REPO_ROOT / "pyproject.toml").read_text())
+    assert pyproject["tool"]["dagster"]["module_name"] == "orchestration.definitions"
+
+
+def test_the_run_logger_is_offered_beside_the_console(defs):
+    job = defs.resolve_job_def("build_and_publish")
+    assert {"console", "qm_run"} <= set(job.loggers)

@@ -15,12 +15,17 @@ SHIPPED_FOLDERS = {
 }
 # dbt's own output folders, never shipped (dbt writes under the data folder when installed).
 NOT_SHIPPED = ["target", "target.*", "logs", "logs.*", "dbt_packages", "dbt_packages.*"]
+CACHES = ["*__pycache__", "*__pycache__.*"]
 
 
 def shipped_packages() -> list[str]:
-    packages = [*find_packages(include=["orchestration*", "dashboards*"]), "dashboards.views"]
+    # Dashboard page scripts sit in a folder without __init__.py (a namespace package).
+    packages = [
+        *find_packages(include=["orchestration", "orchestration.*"]),
+        *find_namespace_packages(include=["dashboards", "dashboards.*"], exclude=CACHES),
+    ]
     for package, folder in SHIPPED_FOLDERS.items():
-        subfolders = find_namespace_packages(where=folder, exclude=NOT_SHIPPED)
+        subfolders = find_namespace_packages(where=folder, exclude=NOT_SHIPPED + CACHES)
         packages += [package, *(f"{package}.{name}" for name in subfolders)]
     return packages
 

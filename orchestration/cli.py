@@ -5,12 +5,79 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 from orchestration import settings
 from orchestration.spc import CHARTS
+
+# Log files of `qm run` kept under data/logs (older ones are removed).
+KEPT_RUN_LOGS = 20
+
+
+# --- arguments -------------------------------------------------------------------------
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or action.default is argparse.SUPPRESS:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def number_in_range(
+    kind: type,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Callable[[str], float]:
+    """An argparse type: a number between low and high (open ends excluded), else a message
+    naming the range, which argparse prints with the option's name (exit code 2)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind.__name__}, got {text!r}") from None
+        below = low is not None and (value <= low if low_open else value < low)
+        above = high is not None and (value >= high if high_open else value > high)
+        if below or above:
+            if high is None:
+                bounds = f"above {low}" if low_open else f"at least {low}"
+            else:
+                bounds = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its own messages
+    return parse
+
+
+def positive(kind: type) -> Callable[[str], float]:
+    return number_in_range(kind, 0, low_open=True)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("qm-warehouse")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _apply_location_flags(arguments: argparse.Namespace) -> None:
@@ -20,7 +87,9 @@ def _apply_location_flags(arguments: argparse.Namespace) -> None:
     if getattr(arguments, "warehouse", None):
         os.environ["QM_WAREHOUSE"] = str(Path(arguments.warehouse).resolve())
         os.environ.pop("QM_BUILD_WAREHOUSE", None)
-    settings.export_environment()
+
+
+# --- commands --------------------------------------------------------------------------
 
 
 def command_generate(arguments: argparse.Namespace) -> int:
@@ -47,8 +116,19 @@ def command_generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def run_log_path() -> Path:
+    """A new log file for this run under data/logs; the oldest beyond KEPT_RUN_LOGS go."""
+    folder = settings.logs_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in sorted(folder.glob("qm-run-*.log"))[: -(KEPT_RUN_LOGS - 1)]:
+        old.unlink(missing_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return folder / f"qm-run-{stamp}-{os.getpid()}.log"
+
+
 def command_run(arguments: argparse.Namespace) -> int:
     from orchestration.pipeline import run_pipeline
+    from orchestration.run_display import run_display
 
     landing = settings.landing_dir()
     if not landing.is_dir():
@@ -58,10 +138,18 @@ def command_run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    print(f"Building {settings.build_warehouse()} from {landing} ...", flush=True)
-    summary = run_pipeline(log_level=arguments.log_level)
+    log_path = run_log_path()
+    print(f"Building {settings.build_warehouse()} from {landing}", flush=True)
+    print(f"Log (dbt's output, Dagster's messages): {log_path}", flush=True)
+    started = time.monotonic()
+    with log_path.open("w", encoding="utf-8") as log, run_display(sys.stdout) as display:
+        summary = run_pipeline(log_level=arguments.log_level, progress=display.update, log=log)
+        display.finish(summary)
+    elapsed = time.monotonic() - started
     if summary.published:
-        print(f"Published {settings.published_warehouse()} (run {summary.run_id}).")
+        print(
+            f"Published {settings.published_warehouse()} in {elapsed:.0f} s (run {summary.run_id})."
+        )
         return 0
     print(
         f"qm run: the warehouse was NOT published (run {summary.run_id}); the last good"
@@ -71,17 +159,37 @@ def command_run(arguments: argparse.Namespace) -> int:
     for check in summary.failed_checks:
         print(f"  failed check: {check}", file=sys.stderr)
     for message in summary.messages:
-        print(f"  {message.splitlines()[0]}", file=sys.stderr)
+        for line in _message_lines(message):
+            print(f"  {line}", file=sys.stderr)
     print(
-        "  Inspect the run in `dagster dev` (DAGSTER_HOME) or query qm_meta.validation_results"
-        " and raw.quarantine in the build file.",
+        f"  Full log: {log_path}. Inspect the run in `dagster dev` (DAGSTER_HOME="
+        f"{settings.dagster_home()}) or query qm_meta.validation_results and raw.quarantine"
+        f" in {settings.build_warehouse()}.",
         file=sys.stderr,
     )
     return 1
 
 
+def _message_lines(message: str, limit: int = 8) -> list[str]:
+    """A step failure's first line, and the errors dbt reported (dagster-dbt lists them)."""
+    # "dagster._core.definitions.events.Failure: ..." reads as "Failure: ...".
+    lines = [
+        re.sub(r"\b(?:[a-z_]\w*\.)+([A-Z]\w*: )", r"\1", line.strip())
+        for line in message.splitlines()
+    ]
+    lines = [line for line in lines if line]
+    if not lines:
+        return []
+    if "Errors parsed from dbt logs:" in lines:
+        errors = lines[lines.index("Errors parsed from dbt logs:") + 1 :]
+        return [lines[0], *errors[:limit]]
+    return [lines[0]]
+
+
 def command_dashboard(arguments: argparse.Namespace) -> int:
-    app = settings.REPO_ROOT / "dashboards" / "app.py"
+    import dashboards
+
+    app = Path(dashboards.__file__).parent / "app.py"
     command = [
         sys.executable,
         "-m",
@@ -94,9 +202,13 @@ def command_dashboard(arguments: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
+    # The app reads the published file from QM_WAREHOUSE: pin the one resolved here.
+    environment = {**os.environ, "QM_WAREHOUSE": str(settings.published_warehouse())}
     print(f"Serving the dashboards on http://localhost:{arguments.port} (Ctrl+C to stop)")
-    return subprocess.call(command)
+    return subprocess.call(command, env=environment)
 
 
 def command_docs(arguments: argparse.Namespace) -> int:
@@ -156,52 +268,116 @@ def duckdb_errors() -> type[Exception]:
     return duckdb.Error
 
 
+# --- parser ----------------------------------------------------------------------------
+
+LOCATIONS = """\
+Paths resolve from QM_HOME (default: the current folder): data/landing,
+data/warehouse/qm.duckdb, data/validation, data/dagster_home, data/logs. Override them with
+QM_LANDING, QM_WAREHOUSE, QM_BUILD_WAREHOUSE, QM_VALIDATION_DIR, DAGSTER_HOME, or the flags."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qm", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="qm", description=__doc__, epilog=LOCATIONS, formatter_class=HelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=summary, formatter_class=HelpFormatter
+        )
 
     def with_locations(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--landing", help="landing folder (env QM_LANDING; data/landing)")
         sub.add_argument(
-            "--warehouse", help="published DuckDB file (env QM_WAREHOUSE; data/warehouse/qm.duckdb)"
+            "--landing",
+            metavar="DIR",
+            help="landing folder of the exports (else QM_LANDING, else data/landing)",
+        )
+        sub.add_argument(
+            "--warehouse",
+            metavar="FILE",
+            help="published DuckDB file (else QM_WAREHOUSE, else data/warehouse/qm.duckdb);"
+            " the pipeline builds <name>.build.duckdb beside it",
         )
         return sub
 
-    generate = commands.add_parser("generate", help="write realistic sample exports")
-    generate.add_argument("--out", help="folder to write (default: the landing folder)")
-    generate.add_argument("--seed", type=int, default=7)
-    generate.add_argument("--agents", type=int, default=40)
-    generate.add_argument("--days", type=int, default=112)
-    generate.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
+    generate = command("generate", "write realistic sample exports (and their ground truth)")
     generate.add_argument(
-        "--faults", type=float, default=0.0, help="share of rows given a contract violation"
+        "--out", metavar="DIR", help="folder to write (default: the landing folder)"
+    )
+    generate.add_argument(
+        "--seed", type=int, metavar="N", default=7, help="random seed (same seed, same data)"
+    )
+    generate.add_argument(
+        "--agents",
+        metavar="N",
+        type=number_in_range(int, 1),
+        default=40,
+        help="agents on the roster (≥ 1)",
+    )
+    generate.add_argument(
+        "--days",
+        metavar="N",
+        type=number_in_range(int, 1),
+        default=112,
+        help="days of contacts (≥ 1; --causes recent needs ≥ 56)",
+    )
+    generate.add_argument(
+        "--start",
+        metavar="DATE",
+        type=iso_date,
+        default=dt.date(2026, 6, 1),
+        help="first day (YYYY-MM-DD)",
+    )
+    generate.add_argument(
+        "--faults",
+        metavar="SHARE",
+        type=number_in_range(float, 0, 1, high_open=True),
+        default=0.0,
+        help="share of rows given a contract violation (0 ≤ share < 1), listed in"
+        " faults_manifest.csv",
     )
     generate.add_argument(
         "--causes",
         default="default",
         choices=["default", "recent", "none"],
-        help="special causes: default (the demo), recent (still running at the end), none",
+        help="special causes: default (mid-period, the demo), recent (still running at the"
+        " end), none (a quiet period)",
     )
     generate.set_defaults(handler=command_generate)
 
-    run = with_locations(commands.add_parser("run", help="ingest, build, validate, publish"))
-    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run = with_locations(command("run", "ingest, build, validate and publish the warehouse"))
+    run.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="detail of Dagster's messages in the run's log file",
+    )
     run.set_defaults(handler=command_run)
 
-    dashboard = with_locations(commands.add_parser("dashboard", help="serve the dashboards"))
-    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard = with_locations(command("dashboard", "serve the dashboards (Streamlit)"))
+    dashboard.add_argument(
+        "--port",
+        metavar="PORT",
+        type=number_in_range(int, 1, 65535),
+        default=8501,
+        help="TCP port to serve on",
+    )
     dashboard.set_defaults(handler=command_dashboard)
 
-    spc = commands.add_parser(
-        "spc", help="control chart of a CSV/Parquet file with the warehouse's SPC engine"
-    )
-    spc.add_argument("--chart", required=True, choices=list(CHARTS))
+    spc = command("spc", "control chart of a CSV/Parquet file with the warehouse's SPC engine")
+    spc.add_argument("--chart", required=True, choices=list(CHARTS), help="chart type")
     spc.add_argument("--input", required=True, help=".csv or .parquet file")
     spc.add_argument("--value", default="value", help="count (p/np/c/u) or measurement column")
-    spc.add_argument("--size", help="units inspected per subgroup (p, np, u)")
+    spc.add_argument("--size", help="column of units inspected per subgroup (p, np, u)")
     spc.add_argument("--subgroup", help="subgroup column (default: each row its own subgroup)")
     baseline = spc.add_mutually_exclusive_group()
-    baseline.add_argument("--baseline", type=int, help="first K subgroups form the baseline")
+    baseline.add_argument(
+        "--baseline",
+        type=number_in_range(int, 1),
+        help="the first K subgroups form the baseline (default: all subgroups)",
+    )
     baseline.add_argument("--baseline-from", help="first subgroup of the baseline")
     spc.add_argument("--baseline-to", help="last subgroup of the baseline")
     spc.add_argument(
@@ -209,29 +385,52 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Phase I: drop baseline subgroups beyond the limits and recompute until none",
     )
-    spc.add_argument("--rules", default="we", choices=["we", "nelson", "none"])
-    spc.add_argument("--nsigmas", type=float, default=3.0, help="limit width (L for EWMA)")
-    spc.add_argument("--lambda", dest="ewma_lambda", type=float, default=0.2)
-    spc.add_argument("--k", type=float, default=0.5, help="CUSUM reference value (sigmas)")
-    spc.add_argument("--h", type=float, default=5.0, help="CUSUM decision interval (sigmas)")
+    spc.add_argument(
+        "--rules",
+        default="we",
+        choices=["we", "nelson", "none"],
+        help="run rules: Western Electric (1-4), Nelson (1-8), or none",
+    )
+    spc.add_argument(
+        "--nsigmas", type=positive(float), default=3.0, help="limit width in sigmas (L for EWMA)"
+    )
+    spc.add_argument(
+        "--lambda",
+        dest="ewma_lambda",
+        type=number_in_range(float, 0, 1, low_open=True),
+        default=0.2,
+        help="EWMA smoothing weight λ (0 < λ ≤ 1)",
+    )
+    spc.add_argument(
+        "--k", type=number_in_range(float, 0), default=0.5, help="CUSUM reference value (sigmas)"
+    )
+    spc.add_argument(
+        "--h", type=positive(float), default=5.0, help="CUSUM decision interval (sigmas)"
+    )
     spc.add_argument("--target", type=float, help="known process mean (EWMA, CUSUM)")
-    spc.add_argument("--sigma", type=float, help="known process sigma (EWMA, CUSUM)")
-    spc.add_argument("--sigma-method", choices=["mr", "sd"], help="I-MR sigma estimator")
-    spc.add_argument("--format", default="csv", choices=["csv", "json"])
+    spc.add_argument("--sigma", type=positive(float), help="known process sigma (EWMA, CUSUM)")
+    spc.add_argument(
+        "--sigma-method",
+        choices=["mr", "sd"],
+        help="I-MR sigma estimator: moving range or standard deviation (default: mr)",
+    )
+    spc.add_argument("--format", default="csv", choices=["csv", "json"], help="output format")
     spc.set_defaults(handler=command_spc)
 
-    docs = with_locations(commands.add_parser("docs", help="build dbt docs and GE Data Docs"))
+    docs = with_locations(command("docs", "build dbt docs and GE Data Docs under data/docs"))
     docs.set_defaults(handler=command_docs)
 
-    metrics = commands.add_parser(
-        "metrics", help="the metric registry as a Markdown table (the README's)"
-    )
+    metrics = command("metrics", "print the metric registry as a Markdown table (the README's)")
     metrics.set_defaults(handler=command_metrics)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return 0
     _apply_location_flags(arguments)
     return arguments.handler(arguments)
 

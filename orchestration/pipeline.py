@@ -186,6 +186,8 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
+            while error.cause is not None:  # the step's own error, not Dagster's wrapper
+                error = error.cause
             summary.failed_steps.append(event.step_key)
             summary.messages.append(f"{event.step_key}: {error.message.strip()}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:

@@ -139,7 +139,8 @@ def command_run(arguments: argparse.Namespace) -> int:
         )
         return 2
     log_path = run_log_path()
-    print(f"Building {settings.build_warehouse()} from {landing}", flush=True)
+    published, build = settings.published_warehouse(), settings.build_warehouse()
+    print(f"Building {build} from {landing}", flush=True)
     print(f"Log (dbt's output, Dagster's messages): {log_path}", flush=True)
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log, run_display(sys.stdout) as display:
@@ -147,13 +148,11 @@ def command_run(arguments: argparse.Namespace) -> int:
         display.finish(summary)
     elapsed = time.monotonic() - started
     if summary.published:
-        print(
-            f"Published {settings.published_warehouse()} in {elapsed:.0f} s (run {summary.run_id})."
-        )
+        print(f"Published {published} in {elapsed:.0f} s (run {summary.run_id}).")
         return 0
     print(
         f"qm run: the warehouse was NOT published (run {summary.run_id}); the last good"
-        f" warehouse at {settings.published_warehouse()} is unchanged.",
+        f" warehouse at {published} is unchanged.",
         file=sys.stderr,
     )
     for check in summary.failed_checks:
@@ -164,7 +163,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     print(
         f"  Full log: {log_path}. Inspect the run in `dagster dev` (DAGSTER_HOME="
         f"{settings.dagster_home()}) or query qm_meta.validation_results and raw.quarantine"
-        f" in {settings.build_warehouse()}.",
+        f" in {build}.",
         file=sys.stderr,
     )
     return 1

@@ -1,5 +1,6 @@
 """raw → staging → intermediate → marts: every dbt model an asset, every dbt test a check."""
 
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ def warehouse_models(
     events = DbtEventIterator(
         _reported(invocation.stream(), invocation.manifest, context.log), invocation
     )
+    working_folder = os.getcwd()
     try:
         # Row counts and column schemas as standard metadata (dagster/row_count,
         # dagster/column_schema), queried through dbt's adapter in this process once dbt has
@@ -88,3 +90,6 @@ def warehouse_models(
         yield from events.fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
     finally:
         _release_build_file(invocation.adapter)
+        # dagster-dbt's metadata threads each `pushd` into the dbt project; concurrent, they
+        # can leave the process there. Data paths resolve from the working folder: restore it.
+        os.chdir(working_folder)

@@ -70,11 +70,11 @@ elif stage == "pages":
             "select metric, grain, segment_kind, segment_value from marts.mart_spc_series"
             " where metric_detail = '' order by last_subgroup - first_subgroup desc,"
             " grain, segment_kind = 'all' desc limit 1").df().iloc[0].to_dict()
-    views = [(page.stem, {}) for page in sorted(Path("dashboards/pages").glob("*.py"))]
+    views = [(page.stem, {}) for page in sorted(Path("dashboards/views").glob("*.py"))]
     views.append(("control_chart", longest))
     timings = {}
     for page, query_params in views:
-        script = str(Path("dashboards/pages", page + ".py").resolve())
+        script = str(Path("dashboards/views", page + ".py").resolve())
         app = AppTest.from_string(wrapper.format(page=script, timer=str(timer)),
                                   default_timeout=120)
         app.query_params.update(query_params)

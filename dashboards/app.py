@@ -4,27 +4,35 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+# Not `pages/`: Streamlit would also discover that folder on its own and show file-named
+# links (and "page not found" for /control-chart) before st.navigation takes over.
+VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="QM warehouse", page_icon="📞", layout="wide")
 st.navigation(
     [
         st.Page(
-            PAGES / "quality_overview.py",
+            VIEWS / "quality_overview.py",
             title="Quality overview",
             icon=":material/monitoring:",
             default=True,
         ),
         st.Page(
-            PAGES / "needs_attention.py",
+            VIEWS / "needs_attention.py",
             title="What needs attention",
             icon=":material/notification_important:",
         ),
         st.Page(
-            PAGES / "control_chart.py",
+            VIEWS / "control_chart.py",
             title="Control chart",
             icon=":material/show_chart:",
             url_path="control-chart",
+        ),
+        st.Page(
+            VIEWS / "data_health.py",
+            title="Data health",
+            icon=":material/health_and_safety:",
+            url_path="data-health",
         ),
     ]
 ).run()

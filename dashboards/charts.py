@@ -43,9 +43,59 @@ def plain(text: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def segment_label(kind: str, value: str) -> str:
-    """How a chart's segment reads: 'team T02', or 'whole centre' for the all segment."""
-    return "whole centre" if kind == "all" else f"{kind} {value}"
+def segment_label(kind: str, value: str, name: str | None = None) -> str:
+    """How a segment reads: 'the whole centre', 'team Comet (T03)', 'queue billing'."""
+    if kind == "all":
+        return "the whole centre"
+    return f"{kind} {name} ({value})" if name and name != value else f"{kind} {value}"
+
+
+NO_TEAM = "Unassigned"  # what the marts call the team of a contact without a rostered agent
+
+
+def team_label(team_id: str, team_name: str | None) -> str:
+    """A team as people know it, with its id; contacts without an agent on the roster are
+    said to be so."""
+    if team_id == NO_TEAM:
+        return "No team (contacts without a rostered agent)"
+    return f"{team_name} ({team_id})" if team_name and team_name != team_id else team_id
+
+
+CHART_NAMES = {
+    "p": "p chart (share)",
+    "laney_p": "Laney p′ chart (share, widened limits)",
+    "np": "np chart (count)",
+    "c": "c chart (count)",
+    "u": "u chart (count per unit)",
+    "laney_u": "Laney u′ chart (count per unit, widened limits)",
+    "xbar_s": "X̄–S chart (mean and spread)",
+    "xbar_r": "X̄–R chart (mean and range)",
+    "imr": "Individuals and moving range",
+    "ewma": "EWMA chart",
+    "cusum": "CUSUM chart",
+}
+PART_NAMES = {"s": "Spread (standard deviation)", "r": "Range", "mr": "Moving range"}
+
+
+def target_gap(metric: Metric, value: float, target: float, direction: str) -> tuple[str, str]:
+    """A value against its target in words, in the metric's unit ("15.0 points below
+    target"), and the colour it earns given the target's direction."""
+    gap = value - target
+    if metric["format"] == "percent":
+        size = f"{abs(gap) * 100:.1f} percentage points"
+    elif metric["format"] == "seconds":
+        size = f"{abs(gap):.0f} seconds"
+    else:
+        size = f"{abs(gap):.{1 if metric['format'] == 'score' else 2}f} {metric['unit']}"
+    side = "above" if gap > 0 else "below" if gap < 0 else "on"
+    words = "on target" if side == "on" else f"{size} {side} target"
+    met = gap >= 0 if direction == "higher" else gap <= 0
+    return words, "green" if met else "red"
+
+
+# As wide as the column, and as high as asked for the plot itself (a "container" width would
+# otherwise squeeze title and axes into the height too).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def _value_axis(metric: Metric, title: str) -> alt.Axis:
@@ -80,7 +130,7 @@ def metric_trend(rows: pd.DataFrame, metric: Metric) -> alt.LayerChart:
         y="target:Q", tooltip=tooltip
     )
     return alt.layer(values, target, data=plotted).properties(
-        title=str(metric["label"]), width="container", height=220
+        title=str(metric["label"]), width="container", height=220, autosize=FIT_WIDTH
     )
 
 
@@ -89,36 +139,47 @@ PLOTTED_POINT_COLUMNS = [
     "subgroup_start", "value", "center", "lcl", "ucl", "n", "stage", "rules_fired",
     "is_provisional", "target",
 ]  # fmt: skip
+TEXT_COLUMNS = ("value", "center", "lcl", "ucl", "target")
 
 
 def control_chart_part(
     points: pd.DataFrame,
     part: str,
+    metric: Metric,
     window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> alt.LayerChart:
     """One chart part: points, centre and limits as stored (stepped, per stage), stage
     boundaries as labelled rules, signalled points in red with their rules in the tooltip,
     provisional points (data still arriving) hollow and grey, the quality target dashed on
     the chart of location and, when given, the window that put the series on the attention
-    list shaded."""
+    list shaded. Values read in the metric's format; the chart is as wide as its column."""
     frame = points[points["chart"] == part]
+    fmt = str(metric["format"])
+    plotted = frame[PLOTTED_POINT_COLUMNS].assign(
+        **{
+            f"{column}_text": frame[column].map(lambda value: format_value(fmt, value))
+            for column in TEXT_COLUMNS
+        }
+    )
+    title = str(metric["label"]) if part not in DISPERSION_PARTS else PART_NAMES[part]
     base = alt.Chart().encode(
         x=alt.X("subgroup_start:T", title="Subgroup", axis=alt.Axis(format="%d %b"))
     )
     tooltip = [
         alt.Tooltip("subgroup_start:T", title="Subgroup", format="%d %b %Y"),
-        alt.Tooltip("value:Q", title="Value", format=".4~f"),
-        alt.Tooltip("center:Q", title="Centre", format=".4~f"),
-        alt.Tooltip("lcl:Q", title="LCL", format=".4~f"),
-        alt.Tooltip("ucl:Q", title="UCL", format=".4~f"),
-        alt.Tooltip("n:Q", title="n"),
+        alt.Tooltip("value_text:N", title=title),
+        alt.Tooltip("center_text:N", title="Centre line"),
+        alt.Tooltip("lcl_text:N", title="Lower limit"),
+        alt.Tooltip("ucl_text:N", title="Upper limit"),
+        alt.Tooltip("n:Q", title=str(metric["units"]).capitalize(), format=","),
         alt.Tooltip("stage:O", title="Stage"),
         alt.Tooltip("rules_fired:N", title="Rules fired"),
         alt.Tooltip("is_provisional:N", title="Data still arriving"),
     ]
+    axis = _value_axis(metric, title)
     layers = [
         base.mark_line(interpolate="step-after", color=color, strokeDash=dash).encode(
-            y=alt.Y(f"{column}:Q", title=part), detail="stage:O"
+            y=alt.Y(f"{column}:Q", axis=axis), detail="stage:O"
         )
         for column, color, dash in (
             ("ucl", "#d62728", [5, 3]),
@@ -129,7 +190,7 @@ def control_chart_part(
     complete = base.transform_filter("!datum.is_provisional")
     layers += [
         complete.mark_line(point=True, color="#1f77b4").encode(
-            y=alt.Y("value:Q", title=part, scale=alt.Scale(zero=False)), tooltip=tooltip
+            y=alt.Y("value:Q", axis=axis, scale=alt.Scale(zero=False)), tooltip=tooltip
         ),
         complete.transform_filter("datum.rules_fired != null")
         .mark_point(color="#d62728", size=120, filled=True)
@@ -141,7 +202,7 @@ def control_chart_part(
     if part not in DISPERSION_PARTS and frame["target"].notna().any():
         layers.append(
             base.mark_line(color="#9467bd", strokeDash=[2, 3], interpolate="step-after").encode(
-                y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".4~f")]
+                y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")]
             )
         )
     boundaries = frame.loc[frame["stage"] > 1, ["stage", "stage_started_on", "stage_started_by"]]
@@ -175,8 +236,8 @@ def control_chart_part(
             ),
         )
     height = 160 if part in DISPERSION_PARTS else 280
-    return alt.layer(*layers, data=frame[PLOTTED_POINT_COLUMNS]).properties(
-        width="container", height=height, title=part
+    return alt.layer(*layers, data=plotted).properties(
+        width="container", height=height, title=title, autosize=FIT_WIDTH
     )
 
 

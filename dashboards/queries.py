@@ -6,14 +6,14 @@ newly published warehouse is picked up at once and connections are never cached.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from orchestration import settings
+from orchestration.validation import data_docs_index
 
 
 class WarehouseMissing(RuntimeError):
@@ -21,8 +21,7 @@ class WarehouseMissing(RuntimeError):
 
 
 def warehouse_path() -> Path:
-    configured = os.environ.get("QM_WAREHOUSE")
-    return Path(configured) if configured else REPO_ROOT / "data" / "warehouse" / "qm.duckdb"
+    return settings.published_warehouse()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -94,6 +93,57 @@ def attention_summary() -> pd.DataFrame:
     return query(
         "select level, series_count, tested_count, listed_count, false_discovery_rate"
         " from marts.mart_spc_attention_summary"
+    )
+
+
+def people() -> pd.DataFrame:
+    """Agents and their current team, with names: what pickers and titles show beside ids."""
+    return query(
+        "select agent_id, agent_name, team_id, team_name from marts.dim_agents"
+        " where is_current order by agent_id"
+    )
+
+
+def run_history() -> pd.DataFrame:
+    """The pipeline's runs, oldest first, as `qm run` records them beside the published
+    file (settings.runs_log): published or not, so a failed run shows too."""
+    path = settings.runs_log()
+    if not path.exists():
+        return pd.DataFrame(columns=["run_id", "started_at", "seconds", "published", "failed"])
+    runs = pd.read_json(path, lines=True, convert_dates=["started_at"])
+    return runs.sort_values("started_at")
+
+
+def data_docs_site() -> Path | None:
+    """The folder of the Great Expectations Data Docs, when they were built."""
+    index = data_docs_index(settings.validation_dir())
+    return index.parent if index.exists() else None
+
+
+def source_freshness() -> pd.DataFrame:
+    """Per export: the latest file and its age limits (mart_source_freshness)."""
+    return query(
+        "select export, files_count, last_file, last_ingested_at, rows_loaded, rows_quarantined,"
+        " warn_after_hours, error_after_hours from marts.mart_source_freshness order by export"
+    )
+
+
+def ingested_files() -> pd.DataFrame:
+    """Every landed file, newest first, with its rows and quarantine reasons."""
+    return query(
+        "select ingested_at, export, source_file, rows_in, rows_loaded, rows_quarantined,"
+        " quarantine_reasons from marts.mart_ingested_files order by load_sequence desc"
+    )
+
+
+def validation_results() -> pd.DataFrame:
+    """The Great Expectations results of the run that published the warehouse, per suite."""
+    return query(
+        "select suite_name, table_name, is_success, evaluated_expectations,"
+        " failed_expectations, failures, validated_at from qm_meta.validation_results"
+        " where run_id = (select run_id from qm_meta.validation_results"
+        "   order by validated_at desc limit 1)"
+        " order by is_success, suite_name"
     )
 
 

@@ -12,9 +12,12 @@ from dashboards import charts
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def control_chart_part(
-    points: pd.DataFrame, part: str, window: tuple[pd.Timestamp, pd.Timestamp] | None
+    points: pd.DataFrame,
+    part: str,
+    metric: dict,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None,
 ) -> dict:
-    return charts.control_chart_part(points, part, window).to_dict(validate=False)
+    return charts.control_chart_part(points, part, metric, window).to_dict(validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 
 from orchestration import settings
-from orchestration.validation import data_docs_index
+from orchestration.validation import data_docs_index, data_docs_packages, localize_data_docs
 
 
 def build_docs() -> Iterator[str]:
@@ -42,6 +42,8 @@ def build_docs() -> Iterator[str]:
     context = gx.get_context(mode="file", project_root_dir=str(docs_dir))
     context.build_data_docs()
     index = data_docs_index(docs_dir)
+    if index.exists():
+        localize_data_docs(index.parent, data_docs_packages())
     published = settings.docs_dir() / "great_expectations"
     if index.exists():
         shutil.copytree(index.parent, published, dirs_exist_ok=True)

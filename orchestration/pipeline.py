@@ -9,8 +9,11 @@ records it turns into a live display and a log file instead of Dagster's console
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -155,6 +158,7 @@ def run_pipeline(
     settings.export_environment()
     prepare_dagster_home()
     run_id = str(uuid.uuid4())
+    started_at, started = dt.datetime.now(dt.UTC), time.monotonic()
     with _run_output(progress, log, log_level):
         prepare_dbt_project()
         from orchestration.definitions import defs
@@ -178,7 +182,24 @@ def run_pipeline(
             summary = _summarise(result)
     if log:
         log.flush()
+    record_run(summary, started_at, time.monotonic() - started)
     return summary
+
+
+def record_run(summary: RunSummary, started_at: dt.datetime, seconds: float) -> None:
+    """Append the run's outcome to settings.runs_log(), failed runs included: the published
+    file cannot say that a later run failed."""
+    path = settings.runs_log()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "run_id": summary.run_id,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 1),
+        "published": summary.published,
+        "failed": [*summary.failed_checks, *summary.failed_steps],
+    }
+    with path.open("a", encoding="utf-8") as runs:
+        runs.write(json.dumps(record) + "\n")
 
 
 def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:

@@ -69,6 +69,12 @@ def build_warehouse() -> Path:
     )
 
 
+def runs_log() -> Path:
+    """One JSON line per `qm run`, published or not, beside the published warehouse: what
+    the Data health page reports as the last run."""
+    return published_warehouse().with_name("runs.jsonl")
+
+
 def validation_dir() -> Path:
     return _path_from_env("QM_VALIDATION_DIR", data_dir() / "validation")
 

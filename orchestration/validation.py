@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from orchestration import settings
-
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("TQDM_DISABLE", "1")
 
 RESULTS_DDL = """
 create schema if not exists qm_meta;
@@ -80,6 +78,8 @@ def _describe_failure(result: dict) -> str:
 def validate_table(
     connection: duckdb.DuckDBPyConnection, suite_name: str, docs_dir: Path, run_id: str
 ) -> SuiteOutcome:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # GE would call home
+    os.environ.setdefault("TQDM_DISABLE", "1")
     import great_expectations as gx
 
     document = load_suite_document(suite_name)
@@ -113,6 +113,7 @@ def validate_table(
         )
     )
     run = checkpoint.run(batch_parameters={"dataframe": frame})
+    localize_data_docs(data_docs_index(docs_dir).parent, data_docs_packages())
     result = next(iter(run.run_results.values())).to_json_dict()
     failures = [_describe_failure(item) for item in result["results"] if not item["success"]]
     outcome = SuiteOutcome(
@@ -150,3 +151,83 @@ def record_outcome(
 
 def data_docs_index(docs_dir: Path) -> Path:
     return docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+# What Data Docs load from the internet → where the same file lies in the npm packages of
+# vendor/data_docs (installed by `make install`); folders are copied whole (a stylesheet
+# finds its fonts beside it).
+DATA_DOCS_ASSETS = {
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css":
+        "bootstrap/dist/css/bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js":
+        "bootstrap/dist/js/bootstrap.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js":
+        "popper.js/dist/umd/popper.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
+        "bootstrap-datepicker/dist/css/bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
+        "bootstrap-datepicker/dist/js/bootstrap-datepicker.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css":
+        "@fortawesome/fontawesome-free/css/all.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css":
+        "bootstrap-table/dist/bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js":
+        "bootstrap-table/dist/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
+        "bootstrap-table/dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
+        "@forevolve/bootstrap-dark/dist/css/bootstrap-prefers-dark.css",
+    "https://cdn.jsdelivr.net/npm/vega@5": "vega/build/vega.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5": "vega-lite/build/vega-lite.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega-embed/build/vega-embed.min.js",
+}  # fmt: skip
+COPIED_FOLDERS = ("@fortawesome/fontawesome-free/webfonts",)
+# GE's logo, fetched from S3 with the context's id: the same image ships with the docs.
+REMOTE_LOGO = re.compile(r"https://great-expectations-web-assets\.s3[^\"']*/logo-long\.png[^\"']*")
+# Subresource-integrity pins of the CDN builds: local files from npm need none (and a file://
+# page cannot satisfy `crossorigin`).
+CDN_PINS = re.compile(r'\s+(integrity="sha\d+-[^"]*"|crossorigin="anonymous")')
+
+
+def data_docs_packages() -> Path:
+    """The npm packages of vendor/data_docs (`make install` runs `npm ci` there), or
+    QM_DATA_DOCS_ASSETS; a pip-installed package without them keeps the CDN links."""
+    configured = os.environ.get("QM_DATA_DOCS_ASSETS")
+    if configured:
+        return Path(configured)
+    return settings.REPO_ROOT / "vendor" / "data_docs" / "node_modules"
+
+
+def localize_data_docs(site_dir: Path, packages_dir: Path) -> int:
+    """Point every Data Docs page at local copies of the scripts, styles and fonts it loads
+    from CDNs (and at the logo it ships instead of the S3 one), so the docs render offline
+    and call nowhere. Returns the pages rewritten; without the npm packages, nothing."""
+    if not packages_dir.is_dir():
+        return 0
+    vendor = site_dir / "static" / "vendor"
+    for relative in {*DATA_DOCS_ASSETS.values(), *COPIED_FOLDERS}:
+        source, target = packages_dir / relative, vendor / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, target)
+    rewritten = 0
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        to_site = os.path.relpath(site_dir, page.parent)
+        localized = REMOTE_LOGO.sub(f"{to_site}/static/images/logo-long.png", text)
+        for url, relative in DATA_DOCS_ASSETS.items():
+            localized = localized.replace(url, f"{to_site}/static/vendor/{relative}")
+        localized = CDN_PINS.sub("", localized)
+        if localized != text:
+            page.write_text(localized, encoding="utf-8")
+            rewritten += 1
+    return rewritten

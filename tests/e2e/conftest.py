@@ -45,8 +45,13 @@ def dashboard_url(published_warehouse):
             sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer",
         ],
-        env={**os.environ, "QM_WAREHOUSE": str(published_warehouse)},
+        env={
+            **os.environ,
+            "QM_WAREHOUSE": str(published_warehouse),
+            "QM_VALIDATION_DIR": str(published_warehouse.parents[1] / "validation"),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -16,7 +16,7 @@ def documented(layer: str) -> dict[str, dict]:
     """Model → its yml entry, read from the layer's yml files (not from dbt's manifest)."""
     return {
         model["name"]: model
-        for path in (MODELS / layer).glob("_*.yml")
+        for path in (MODELS / layer).rglob("_*.yml")
         for model in yaml.safe_load(path.read_text()).get("models", [])
     }
 

@@ -13,12 +13,12 @@ from dashboards import charts
 from orchestration.metrics import registry
 
 pytestmark = pytest.mark.slow
-PAGES = Path(__file__).resolve().parents[2] / "dashboards" / "pages"
+VIEWS = Path(__file__).resolve().parents[2] / "dashboards" / "views"
 
 
 def page(monkeypatch, warehouse, name: str, **query) -> AppTest:
     monkeypatch.setenv("QM_WAREHOUSE", str(warehouse))
-    app = AppTest.from_file(str(PAGES / name), default_timeout=60)
+    app = AppTest.from_file(str(VIEWS / name), default_timeout=60)
     for key, value in query.items():
         app.query_params[key] = value
     return app.run()
@@ -76,7 +76,7 @@ def test_control_chart_follows_and_writes_the_url(monkeypatch, published_warehou
     app = page(monkeypatch, published_warehouse, "control_chart.py", **selection)
     assert not app.exception
     assert {key: app.query_params[key] for key in selection} == selection
-    assert [metric.value for metric in app.metric] == ["xbar_s"]
+    assert "**X̄–S chart (mean and spread)**" in [block.value for block in app.markdown]
     [(reason,)] = fetch(
         published_warehouse,
         "select distinct chart_choice_reason from marts.mart_spc_chart_points"
@@ -118,6 +118,16 @@ def test_laney_chart_explains_its_wider_limits(monkeypatch, published_warehouse)
     )  # fmt: skip
     assert not app.exception
     assert explanation in [info.value for info in app.info]
+
+
+def test_an_unknown_segment_in_a_link_is_named_not_replaced(monkeypatch, published_warehouse):
+    app = page(
+        monkeypatch, published_warehouse, "control_chart.py",
+        metric="qa_score", grain="day", segment_kind="team", segment_value="T99",
+    )  # fmt: skip
+    assert not app.exception
+    assert ["T99" in warning.value for warning in app.warning] == [True]
+    assert not app.get("vega_lite_chart")  # no chart of another team instead
 
 
 def test_missing_warehouse_is_explained_on_both_pages(monkeypatch, tmp_path):

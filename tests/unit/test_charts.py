@@ -12,9 +12,12 @@ import pytest
 from dashboards import charts
 from orchestration import settings
 
-QA = {"metric": "qa_score", "label": "QA score", "format": "score", "units": "evaluations"}
+QA = {"metric": "qa_score", "label": "QA score", "format": "score", "units": "evaluations",
+      "unit": "points"}  # fmt: skip
 HANDLE = {"metric": "handle_seconds", "label": "Handle time", "format": "seconds",
-          "units": "contacts"}  # fmt: skip
+          "units": "contacts", "unit": "seconds"}  # fmt: skip
+CRITICAL = {"metric": "critical_fail_rate", "label": "Critical-fail rate", "format": "percent",
+            "units": "evaluations", "unit": "percentage points"}  # fmt: skip
 
 
 def weekly_rows() -> pd.DataFrame:
@@ -36,6 +39,7 @@ def test_trend_has_the_value_line_and_a_dashed_target_as_wide_as_its_column():
     assert target["encoding"]["y"]["field"] == "target"
     assert target["mark"]["strokeDash"] == [6, 4]
     assert spec["width"] == "container" and spec["title"] == "QA score"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
 
 
 def test_tooltip_reads_value_and_target_in_the_metrics_format():
@@ -114,18 +118,40 @@ def test_the_chart_of_location_comes_before_its_dispersion_companion():
 
 def test_control_chart_data_carries_only_the_plotted_columns():
     frame = spc_frame().assign(limits_explanation="a long sentence for managers")
-    spec = charts.control_chart_part(frame, "xbar").to_dict()
+    spec = charts.control_chart_part(frame, "xbar", QA).to_dict()
     [row, *_] = spec["datasets"][spec["data"]["name"]]
-    assert set(row) == set(charts.PLOTTED_POINT_COLUMNS)
+    texts = {f"{column}_text" for column in charts.TEXT_COLUMNS}
+    assert set(row) == set(charts.PLOTTED_POINT_COLUMNS) | texts
+    assert row["value_text"] == "10.0"  # the QA score as the registry formats scores
 
 
-def test_the_whole_centre_reads_as_such():
-    assert charts.segment_label("all", "all") == "whole centre"
-    assert charts.segment_label("team", "T02") == "team T02"
+def test_segments_read_with_names_and_ids():
+    assert charts.segment_label("all", "all") == "the whole centre"
+    assert charts.segment_label("team", "T02", "Beacon") == "team Beacon (T02)"
+    assert charts.segment_label("queue", "billing", "billing") == "queue billing"
+    assert charts.team_label("T02", "Beacon") == "Beacon (T02)"
+    assert charts.team_label("Unassigned", "Unassigned").startswith("No team")
+
+
+@pytest.mark.parametrize(
+    "metric, value, target, direction, words, colour",
+    [
+        (QA, 70.0, 85.0, "higher", "15.0 points below target", "red"),
+        (QA, 88.0, 85.0, "higher", "3.0 points above target", "green"),
+        (CRITICAL, 0.05, 0.08, "lower", "3.0 percentage points below target", "green"),
+        (CRITICAL, 0.12, 0.08, "lower", "4.0 percentage points above target", "red"),
+        (HANDLE, 540.0, 480.0, "lower", "60 seconds above target", "red"),
+        (QA, 85.0, 85.0, "higher", "on target", "green"),
+    ],
+)
+def test_targets_are_said_in_words_and_coloured_by_their_direction(
+    metric, value, target, direction, words, colour
+):
+    assert charts.target_gap(metric, value, target, direction) == (words, colour)
 
 
 def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals():
-    spec = charts.control_chart_part(spc_frame(), "xbar").to_dict()
+    spec = charts.control_chart_part(spc_frame(), "xbar", QA).to_dict()
     ucl, center, lcl, values, flagged, provisional, target, stage_rule, stage_label = spec["layer"]
     for layer, field in ((ucl, "ucl"), (center, "center"), (lcl, "lcl")):
         assert layer["encoding"]["y"]["field"] == field
@@ -137,16 +163,16 @@ def test_control_chart_draws_stored_limits_stepped_per_stage_and_flags_signals()
     assert provisional["mark"]["filled"] is False
     assert target["encoding"]["y"]["field"] == "target"
     tooltip = [item["field"] for item in values["encoding"]["tooltip"]]
-    assert "rules_fired" in tooltip and "ucl" in tooltip and "is_provisional" in tooltip
+    assert "rules_fired" in tooltip and "ucl_text" in tooltip and "is_provisional" in tooltip
     assert stage_label["encoding"]["text"]["field"] == "change"
     boundaries = list(spec["datasets"][stage_rule["data"]["name"]])
     assert [row["stage"] for row in boundaries] == [2]
-    assert spec["width"] == "container"
+    assert spec["width"] == "container" and spec["autosize"]["type"] == "fit-x"
 
 
 def test_the_window_that_made_an_attention_item_is_shaded():
     window = (pd.Timestamp("2026-06-02"), pd.Timestamp("2026-06-03"))
-    spec = charts.control_chart_part(spc_frame(), "xbar", window).to_dict()
+    spec = charts.control_chart_part(spc_frame(), "xbar", QA, window).to_dict()
     band = spec["layer"][0]
     assert band["mark"]["type"] == "rect"
     [row] = spec["datasets"][band["data"]["name"]]
@@ -155,6 +181,6 @@ def test_the_window_that_made_an_attention_item_is_shaded():
 
 
 def test_the_dispersion_part_has_no_target_line():
-    spec = charts.control_chart_part(spc_frame(), "s").to_dict()
+    spec = charts.control_chart_part(spc_frame(), "s", QA).to_dict()
     fields = [layer.get("encoding", {}).get("y", {}).get("field") for layer in spec["layer"]]
     assert "target" not in fields

@@ -228,8 +228,8 @@ def test_every_dashboard_page_has_an_exposure_on_what_it_reads(manifest):
         )
 
 
-def test_the_data_health_page_has_an_exposure_on_ledger_quarantine_and_validation(manifest):
+def test_the_data_health_page_has_an_exposure_on_files_freshness_and_validation(manifest):
     [exposure] = [e for e in manifest["exposures"].values() if e["url"] == "/data-health"]
-    assert {"raw.file_ledger", "raw.quarantine", "qm_meta.validation_results"} <= (
-        exposure_relations(manifest, exposure)
-    )
+    assert {
+        "marts.mart_ingested_files", "marts.mart_source_freshness", "qm_meta.validation_results"
+    } <= exposure_relations(manifest, exposure)  # fmt: skip

@@ -5,30 +5,39 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries, specs
+from dashboards.filters import url_select
 
 ALL = "All"
 
 
-def pick_segment(options: pd.DataFrame) -> tuple[str, str, str]:
-    """Sidebar filters; every combination, 'All' included, is a cell of the mart."""
+def pick_segment(options: pd.DataFrame) -> tuple[str | None, str | None, str | None]:
+    """Sidebar filters, kept in the URL (site, team, channel); every combination, 'All'
+    included, is a cell of the mart."""
     sites = [ALL] + sorted(set(options["site"]) - {ALL})
-    site = st.sidebar.selectbox("Site", sites)
-    in_site = options[(options["site"] == site) & (options["team_id"] != ALL)]
+    site = url_select("Site", sites, "site", default=ALL)
+    in_site = options[(options["site"] == (site or ALL)) & (options["team_id"] != ALL)]
     teams = dict(sorted(zip(in_site["team_id"], in_site["team_name"], strict=True)))
-    team_id = st.sidebar.selectbox(
-        "Team", [ALL, *teams], format_func=lambda key: teams.get(key, key)
+    team_id = url_select(
+        "Team",
+        [ALL, *teams],
+        "team",
+        lambda key: key if key == ALL else charts.team_label(key, teams.get(key)),
+        default=ALL,
     )
     channels = [ALL] + sorted(set(options["channel"]) - {ALL})
-    channel = st.sidebar.selectbox("Channel", channels)
+    channel = url_select("Channel", channels, "channel", default=ALL)
     return site, team_id, channel
 
 
-def target_words(metric: dict, row: pd.Series) -> str | None:
+def target_delta(metric: dict, row: pd.Series) -> dict:
+    """The tile's delta: how far from target, in words, coloured by the target's direction."""
     if pd.isna(row["target"]):
-        return None
-    target = charts.format_value(metric["format"], row["target"])
-    verdict = "meets" if row["is_target_met"] else "misses"
-    return f"{verdict} target {target}"
+        return {"delta": None}
+    words, colour = charts.target_gap(metric, row["value"], row["target"], row["target_direction"])
+    arrow = (
+        "up" if row["value"] > row["target"] else "down" if row["value"] < row["target"] else "off"
+    )
+    return {"delta": words, "delta_color": colour, "delta_arrow": arrow}
 
 
 def headline_tiles(weekly: pd.DataFrame, metrics: pd.DataFrame) -> None:
@@ -41,14 +50,13 @@ def headline_tiles(weekly: pd.DataFrame, metrics: pd.DataFrame) -> None:
             column.metric(metric["label"], "–", help="No complete week for this selection.")
             continue
         row = rows.iloc[-1]
+        target = charts.format_value(metric["format"], row["target"])
         column.metric(
             metric["label"],
             charts.format_value(metric["format"], row["value"]),
-            delta=target_words(metric, row),
-            delta_color="off",
-            delta_arrow="off",
+            **target_delta(metric, row),
             help=f"ISO week {row['iso_year']}-W{row['iso_week']:02d};"
-            f" {metric['units']}: {row['units']:,}",
+            f" {metric['units']}: {row['units']:,}; target {target}",
         )
 
 
@@ -58,7 +66,6 @@ st.write(
 )
 try:
     site, team_id, channel = pick_segment(queries.segment_options())
-    weekly = queries.quality_weekly(site, team_id, channel)
     metrics = queries.metrics()
 except queries.WarehouseMissing as missing:
     st.error(
@@ -66,6 +73,9 @@ except queries.WarehouseMissing as missing:
         " or point QM_WAREHOUSE at a published file."
     )
     st.stop()
+if None in (site, team_id, channel):
+    st.stop()
+weekly = queries.quality_weekly(site, team_id, channel)
 
 if weekly.empty:
     st.info("No contacts or evaluations for this selection.")

@@ -5,17 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries, specs
+from dashboards.filters import url_select
 
-
-def pick(label: str, options: list[str], key: str, format_func=str) -> str:
-    """A selectbox whose choice is read from and written to the URL query parameters."""
-    wanted = st.query_params.get(key)
-    index = options.index(wanted) if wanted in options else 0
-    choice = st.sidebar.selectbox(
-        label, options, index=index, key=f"pick_{key}", format_func=format_func
-    )
-    st.query_params[key] = choice
-    return choice
+SEGMENT_KINDS = ("all", "site", "team", "queue", "channel", "agent")
 
 
 def marked_window() -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -28,44 +20,70 @@ def marked_window() -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return (start, end) if start <= end else None
 
 
+def segment_names() -> dict[str, dict[str, str]]:
+    """Names of teams and agents by id, for pickers and titles."""
+    people = queries.people()
+    return {
+        "team": dict(zip(people["team_id"], people["team_name"], strict=True)),
+        "agent": dict(zip(people["agent_id"], people["agent_name"], strict=True)),
+    }
+
+
 st.title("Control chart")
 try:
     series = queries.spc_series()
-    labels = queries.metrics().set_index("metric")["label"].to_dict()
+    metrics = queries.metrics().set_index("metric")
+    names = segment_names()
 except queries.WarehouseMissing as missing:
     st.error(f"No published warehouse at `{missing}` yet. Build it with `qm run`.")
     st.stop()
 
-metric = pick(
-    "Metric", sorted(series["metric"].unique(), key=list(labels).index), "metric", labels.get
+labels = metrics["label"].to_dict()
+metric = url_select(
+    "Metric", [name for name in labels if name in set(series["metric"])], "metric", labels.get
 )
+if metric is None:
+    st.stop()
 series = series[series["metric"] == metric]
 details = sorted(series["metric_detail"].unique())
 detail = ""
 if details != [""]:
-    detail = pick("Question", details, "detail")
+    detail = url_select("Question", details, "detail")
     series = series[series["metric_detail"] == detail]
-grain = pick("Grain", sorted(series["grain"].unique()), "grain")
+grain = url_select("Grain", sorted(series["grain"].unique()), "grain")
 series = series[series["grain"] == grain]
-kind = pick("Segment", sorted(series["segment_kind"].unique()), "segment_kind")
+kinds = [kind for kind in SEGMENT_KINDS if kind in set(series["segment_kind"])]
+kind = url_select("Segment", kinds, "segment_kind", lambda kind: kind.capitalize())
 series = series[series["segment_kind"] == kind]
-value = pick("Value", sorted(series["segment_value"].unique()), "segment_value")
+known = names.get(kind, {})
+value = url_select(
+    "Value",
+    sorted(series["segment_value"].unique()),
+    "segment_value",
+    lambda value: f"{known[value]} ({value})" if value in known else value,
+)
+if None in (detail, grain, kind, value):
+    st.stop()
 series_id = series[series["segment_value"] == value]["series_id"].iloc[0]
 
+metric_row = {"metric": metric, **metrics.loc[metric].to_dict()}
 points = queries.spc_points(series_id)
 signals = queries.spc_signals(series_id)
 window = marked_window()
 latest = points[points["stage"] == points["stage"].max()]
 baseline = latest[latest["in_baseline"]]
 
-subject = (labels[metric], detail, charts.segment_label(kind, value), grain)
+segment = charts.segment_label(kind, value, known.get(value))
+subject = (labels[metric], detail, segment, f"by {grain}")
 st.subheader(" · ".join(part for part in subject if part))
 left, right = st.columns([3, 1])
 with left:
     for part in charts.chart_parts(points):
-        st.vega_lite_chart(specs.control_chart_part(points, part, window), width="stretch")
+        spec = specs.control_chart_part(points, part, metric_row, window)
+        st.vega_lite_chart(spec, width="stretch")
 with right:
-    st.metric("Chart", latest["chart_type"].iloc[0])
+    chart_type = latest["chart_type"].iloc[0]
+    st.markdown(f"**{charts.CHART_NAMES.get(chart_type, chart_type)}**")
     st.caption(charts.plain(latest["chart_choice_reason"].iloc[0]))
     if baseline.empty:
         st.caption("No baseline subgroups in the current stage yet.")
@@ -87,11 +105,28 @@ with right:
         st.info(explanation.iloc[0])
 
 st.subheader("Signals")
+fmt = metric_row["format"]
+shown = signals.assign(
+    chart=signals["chart"].map(lambda part: charts.PART_NAMES.get(part, labels[metric])),
+    **{
+        column: signals[column].map(lambda number: charts.format_value(fmt, number))
+        for column in ("value", "center", "lcl", "ucl")
+    },
+)
 st.dataframe(
-    signals,
+    shown,
     hide_index=True,
     width="stretch",
-    column_config={"subgroup_start": st.column_config.DateColumn("Subgroup", format="D MMM YYYY")},
+    column_config={
+        "subgroup_start": st.column_config.DateColumn("Subgroup", format="D MMM YYYY"),
+        "chart": "Chart",
+        "rule": "Rule",
+        "rule_description": "What the rule saw",
+        "value": "Value",
+        "center": "Centre line",
+        "lcl": "Lower limit",
+        "ucl": "Upper limit",
+    },
 )
 st.download_button("Download signals (CSV)", charts.csv_bytes(signals), "signals.csv", "text/csv")
 st.download_button("Download chart data (CSV)", charts.csv_bytes(points), "chart.csv", "text/csv")

@@ -1,0 +1,44 @@
+-- One row per landed file, from the ingest's ledger: when it was ingested, rows in, loaded
+-- and quarantined (rows in = loaded + quarantined), and why rows were quarantined. What the
+-- Data health page lists.
+with ledger as (
+    select * from {{ source('raw', 'file_ledger') }}
+),
+
+quarantine as (
+    select * from {{ source('raw', 'quarantine') }}
+),
+
+reason_counts as (
+    select file_hash, reason, count(*) as quarantined_rows,
+    from quarantine
+    group by file_hash, reason
+),
+
+reasons as (
+    select
+        file_hash,
+        string_agg(
+            reason || ': ' || quarantined_rows, '; ' order by quarantined_rows desc, reason
+        ) as quarantine_reasons,
+    from reason_counts
+    group by file_hash
+),
+
+final as (
+    select
+        ledger.export,
+        ledger.source_file,
+        ledger.file_hash,
+        ledger.file_bytes,
+        ledger.ingested_at,
+        ledger.rows_in,
+        ledger.rows_loaded,
+        ledger.rows_quarantined,
+        reasons.quarantine_reasons,
+        ledger.load_sequence,
+    from ledger
+    left join reasons using (file_hash)
+)
+
+select * from final

@@ -6,6 +6,7 @@ newly published warehouse is picked up at once and connections are never cached.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -112,6 +113,11 @@ def run_history() -> pd.DataFrame:
         return pd.DataFrame(columns=["run_id", "started_at", "seconds", "published", "failed"])
     runs = pd.read_json(path, lines=True, convert_dates=["started_at"])
     return runs.sort_values("started_at")
+
+
+def data_docs_url() -> str | None:
+    """Where `qm dashboard` serves the Data Docs (QM_DATA_DOCS_URL), if it does."""
+    return os.environ.get("QM_DATA_DOCS_URL")
 
 
 def data_docs_site() -> Path | None:

@@ -204,10 +204,20 @@ def command_dashboard(arguments: argparse.Namespace) -> int:
         "--client.toolbarMode",
         "viewer",
     ]
+    from orchestration.docs import serve_data_docs
+
     # The app reads the published file from QM_WAREHOUSE: pin the one resolved here.
     environment = {**os.environ, "QM_WAREHOUSE": str(settings.published_warehouse())}
+    docs_port = arguments.port + 1
+    docs = serve_data_docs(docs_port)
+    if docs is not None:  # the Data health page links to them
+        environment["QM_DATA_DOCS_URL"] = f"http://localhost:{docs_port}/index.html"
     print(f"Serving the dashboards on http://localhost:{arguments.port} (Ctrl+C to stop)")
-    return subprocess.call(command, env=environment)
+    try:
+        return subprocess.call(command, env=environment)
+    finally:
+        if docs is not None:
+            docs.terminate()
 
 
 def command_docs(arguments: argparse.Namespace) -> int:
@@ -359,9 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument(
         "--port",
         metavar="PORT",
-        type=number_in_range(int, 1, 65535),
+        type=number_in_range(int, 1, 65534),
         default=8501,
-        help="TCP port to serve on",
+        help="TCP port to serve on (the Data Docs are served on the next one)",
     )
     dashboard.set_defaults(handler=command_dashboard)
 

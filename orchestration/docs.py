@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 
 from orchestration import settings
@@ -48,3 +49,18 @@ def build_docs() -> Iterator[str]:
     if index.exists():
         shutil.copytree(index.parent, published, dirs_exist_ok=True)
     yield f"Great Expectations Data Docs: {published / 'index.html'}"
+
+
+def serve_data_docs(port: int) -> subprocess.Popen | None:
+    """Serve the Great Expectations Data Docs on localhost:`port` (a browser will not follow
+    a dashboard's link to a file:// page), or None when they were not built yet. The docs
+    are rebuilt in place by every run, so the server always shows the latest."""
+    site = data_docs_index(settings.validation_dir()).parent
+    if not site.is_dir():
+        return None
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    return subprocess.Popen(
+        [*command, "--directory", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

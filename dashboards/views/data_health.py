@@ -149,11 +149,13 @@ st.dataframe(
         "validated_at": st.column_config.DatetimeColumn("Validated", format="D MMM HH:mm"),
     },
 )
-docs = queries.data_docs_site()
+docs, served = queries.data_docs_site(), queries.data_docs_url()
+if served:
+    st.link_button("Open the Great Expectations Data Docs", served)
 if docs is not None:
     st.caption(
-        f"Great Expectations Data Docs (they render offline): `{docs / 'index.html'}`."
-        " Open that file in a browser, or download them:"
+        f"The Data Docs (they render offline) are in `{docs}`; `qm dashboard` serves them"
+        " beside the dashboards. Download them:"
     )
     st.download_button(
         "Download Data Docs (zip)",

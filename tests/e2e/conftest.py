@@ -33,6 +33,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve_data_docs_from(validation: Path, port: int):
+    """`qm dashboard`'s Data Docs server (orchestration.docs.serve_data_docs) on `port`."""
+    from orchestration.docs import serve_data_docs
+
+    saved = os.environ.get("QM_VALIDATION_DIR")
+    os.environ["QM_VALIDATION_DIR"] = str(validation)
+    try:
+        return serve_data_docs(port)
+    finally:
+        if saved is None:
+            os.environ.pop("QM_VALIDATION_DIR")
+        else:
+            os.environ["QM_VALIDATION_DIR"] = saved
+
+
 @pytest.fixture(scope="session")
 def dashboard_url(published_warehouse):
     if not Path(CHROMIUM).exists():
@@ -40,6 +55,9 @@ def dashboard_url(published_warehouse):
             pytest.fail("chromium is missing in CI: `make test` installs it with apt-get")
         pytest.skip("Debian chromium is not installed (make e2e-deps installs it)")
     port = free_port()
+    validation = published_warehouse.parents[1] / "validation"
+    docs_port = free_port()
+    docs = serve_data_docs_from(validation, docs_port)
     server = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
@@ -50,7 +68,8 @@ def dashboard_url(published_warehouse):
         env={
             **os.environ,
             "QM_WAREHOUSE": str(published_warehouse),
-            "QM_VALIDATION_DIR": str(published_warehouse.parents[1] / "validation"),
+            "QM_VALIDATION_DIR": str(validation),
+            "QM_DATA_DOCS_URL": f"http://127.0.0.1:{docs_port}/index.html",
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -71,3 +90,6 @@ def dashboard_url(published_warehouse):
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if docs is not None:
+            docs.terminate()
+            docs.wait(timeout=20)

@@ -65,6 +65,20 @@ def test_pages_fit_and_nothing_overlaps(browser, dashboard_url, published_wareho
     assert toolbar == 0  # viewer toolbar: nothing to deploy
 
 
+def test_the_data_health_page_links_to_the_served_data_docs(browser, dashboard_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    page.goto(f"{dashboard_url}/data-health", wait_until="domcontentloaded")
+    link = page.get_by_role("link", name="Open the Great Expectations Data Docs")
+    link.wait_for(timeout=60_000)
+    docs = browser.new_page()
+    docs.goto(link.get_attribute("href"))
+    title = docs.title()
+    suites = docs.get_by_text("mart_fct_evaluations").count()
+    page.close()
+    docs.close()
+    assert title and suites > 0  # the index lists the suites validated by the run
+
+
 def test_data_docs_render_with_the_internet_cut_off(browser, published_warehouse):
     from orchestration.validation import data_docs_index, data_docs_packages
 

@@ -42,8 +42,8 @@ def test_every_option_has_help_and_shows_its_default(capsys):
         (["generate", "--faults", "1"], "--faults: must be in [0, 1), got 1"),
         (["generate", "--faults", "-0.1"], "--faults: must be in [0, 1), got -0.1"),
         (["generate", "--start", "June"], "--start: expected a date as YYYY-MM-DD"),
-        (["dashboard", "--port", "0"], "--port: must be in [1, 65535], got 0"),
-        (["dashboard", "--port", "65536"], "--port: must be in [1, 65535], got 65536"),
+        (["dashboard", "--port", "0"], "--port: must be in [1, 65534], got 0"),
+        (["dashboard", "--port", "65535"], "--port: must be in [1, 65534], got 65535"),
         (["spc", "--chart", "ewma", "--input", "x.csv", "--lambda", "0"], "must be in (0, 1]"),
         (["spc", "--chart", "p", "--input", "x.csv", "--nsigmas", "-1"], "must be above 0"),
     ],
@@ -63,7 +63,7 @@ def test_edge_values_of_the_ranges_are_accepted():
     parser = build_parser()
     arguments = parser.parse_args(["generate", "--agents", "1", "--days", "1", "--faults", "0"])
     assert (arguments.agents, arguments.days, arguments.faults) == (1, 1, 0.0)
-    assert parser.parse_args(["dashboard", "--port", "65535"]).port == 65535
+    assert parser.parse_args(["dashboard", "--port", "65534"]).port == 65534
 
 
 def test_bare_qm_prints_help_and_succeeds(capsys):

@@ -59,7 +59,7 @@ def test_control_chart_opens_from_an_attention_link(dashboard_url, published_war
     )
     assert exceptions == 0
     assert "Traceback" not in body
-    assert "sigma_z" in body or "configured" in body  # the chart-choice reason beside it
+    assert "sigma_z" in body or "registry declares" in body  # why this chart, beside it
     assert "Shaded:" in body
 
 

@@ -43,7 +43,7 @@ final as (
             when points.chart_type in ('p', 'u') then format(
                 'plain chart: sigma_z = {:.2f} over {} baseline subgroups, within {:.2f}',
                 points.sigma_z, points.sigma_z_moving_ranges + 1, points.overdispersion_threshold)
-            else 'configured ' || points.chart_type || ' chart'
+            else 'drawn as the metric registry declares it'
         end as chart_choice_reason,
         case when points.chart_type like 'laney%' then format(
             'The limits are wider than on a textbook chart because, at these volumes, ordinary'

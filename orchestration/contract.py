@@ -31,6 +31,7 @@ QUARANTINE_REASONS = (
     "invalid_file",
     "unknown_metric",
     "unknown_segment",
+    "invalid_auto_rule",
 )
 
 # Segments of targets and process changes: 'all' or '<kind>:<value>'.

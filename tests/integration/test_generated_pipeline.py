@@ -123,6 +123,7 @@ def test_quarantine_matches_the_faults_manifest_exactly(faulty_run):
         "invalid_file",
         "unknown_metric",
         "unknown_segment",
+        "invalid_auto_rule",
     }
     truth = json.loads((faulty_run.landing / "ground_truth.json").read_text())
     for source_file, rows_in, loaded, quarantined_rows in ledger:

@@ -1,0 +1,34 @@
+-- Every transcript turn of a handled contact with the text the phrase matchers read
+-- (match_text) and its time from the start of the contact. The one input of sentiment,
+-- conversation cues and machine scoring.
+with turns as (
+    select * from {{ ref('stg_transcripts') }}
+),
+
+interactions as (
+    select * from {{ ref('stg_interactions') }}
+),
+
+final as (
+    select
+        turns.interaction_id,
+        turns.turn_index,
+        turns.speaker,
+        turns.begin_offset_ms,
+        turns.end_offset_ms,
+        turns.begin_offset_ms / 1000.0 as begin_seconds,
+        turns.turn_text,
+        {{ match_text('turns.turn_text') }} as match_text,
+        interactions.channel,
+        row_number() over (
+            partition by turns.interaction_id, turns.speaker order by turns.turn_index
+        ) as speaker_turn_number,
+        row_number() over (
+            partition by turns.interaction_id order by turns.turn_index
+        ) as turn_number,
+    from turns
+    inner join interactions
+        on turns.interaction_id = interactions.interaction_id
+)
+
+select * from final

@@ -51,6 +51,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: str | None = None
+    free_text: bool = False  # written by people: personal data is redacted at ingest
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ TRANSCRIPTS = Export(
         Column("turn_index", "integer", required=True, minimum=0),
         Column("speaker", required=True, domain=("agent", "customer", "system")),
         *_non_negative("begin_offset_ms", "end_offset_ms", kind="integer"),
-        Column("text"),
+        Column("text", free_text=True),
     ),
     row_rules=(
         RowRule(
@@ -161,7 +162,7 @@ EVALUATION_ANSWERS = Export(
         Column("revision", "integer", minimum=1, default="1"),
         Column("question_id", required=True),
         Column("answer", required=True),
-        Column("comment"),
+        Column("comment", free_text=True),
     ),
 )
 
@@ -175,7 +176,7 @@ CSAT_SURVEYS = Export(
         Column("csat", "integer", minimum=1, maximum=5),
         Column("nps", "integer", minimum=0, maximum=10),
         Column("customer_reported_resolved", "boolean"),
-        Column("comment"),
+        Column("comment", free_text=True),
     ),
     row_rules=(
         RowRule(
@@ -194,7 +195,7 @@ COACHING_SESSIONS = Export(
         Column("held_at", "timestamp", required=True),
         Column("question_ids", "list"),
         Column("evaluation_ids", "list"),
-        Column("notes"),
+        Column("notes", free_text=True),
         Column("acknowledged_at", "timestamp"),
     ),
 )
@@ -230,7 +231,7 @@ PROCESS_CHANGES = Export(
         Column("change_id", required=True),
         Column("effective_at", "timestamp", required=True),
         Column("scope", required=True),
-        Column("description"),
+        Column("description", free_text=True),
     ),
     row_rules=(
         RowRule(

@@ -1,4 +1,10 @@
-"""Load one landed CSV / JSONL / Parquet file into its raw table, quarantining bad rows."""
+"""Load one landed CSV / JSONL / Parquet file into its raw table, quarantining bad rows.
+
+Personal data is redacted from the landed text before anything is stored: the contract's
+free-text columns and every unknown extra column before the checks (so loaded and
+quarantined rows carry the same redacted text), and, in the quarantine, every landed value,
+the detail and the raw text of malformed lines (a broken row can hold anything anywhere).
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,27 @@ from orchestration.contract import TABULAR_EXPORTS, Export
 from orchestration.ingest import ledger
 from orchestration.ingest.checks import checked_rows_sql, quote
 from orchestration.ingest.readers import LandedFile, read_landed_file
+from orchestration.ingest.redaction import redact_columns, redact_text
 from orchestration.ingest.references import reference_checks
 
 QUARANTINE_INSERT = """
 insert into raw.quarantine
 select ?, ?, _source_row, ?, quarantine_reason, quarantine_detail, {raw_row}, ?,
   current_timestamp::timestamp
-from checked where quarantine_reason is not null
+from quarantined_rows
 """
+
+
+def _quarantined_rows(connection: duckdb.DuckDBPyConnection, export: Export) -> pa.Table:
+    """The checked rows that failed, with every landed value and the detail redacted: a
+    value in the wrong column (a card number typed into turn_index) is quoted there."""
+    landed = ", ".join(quote("landed__" + name) for name in export.column_names)
+    table = connection.sql(
+        f"select _source_row, quarantine_reason, quarantine_detail, {landed}, _extra"
+        " from checked where quarantine_reason is not null"
+    ).to_arrow_table()
+    names = ["quarantine_detail", *("landed__" + name for name in export.column_names)]
+    return redact_columns(table, names)
 
 
 def _with_contract_columns(landed: LandedFile, export: Export) -> tuple[pa.Table, list[str]]:
@@ -50,6 +69,8 @@ def load_file(
 
     landed = read_landed_file(path)
     table, extras = _with_contract_columns(landed, export)
+    free_text = [column.name for column in export.columns if column.free_text]
+    table = redact_columns(table, free_text + extras)
     outcome.rows_in = landed.rows_in
     connection.execute("begin transaction")
     try:
@@ -75,10 +96,12 @@ def load_file(
         raw_row = (
             f"json_merge_patch(to_json(struct_pack({landed_columns})), coalesce(_extra, '{{}}'))"
         )
+        connection.register("quarantined_rows", _quarantined_rows(connection, export))
         connection.execute(
             QUARANTINE_INSERT.format(raw_row=raw_row),
             [export_name, source_file, file_hash, sequence],
         )
+        connection.unregister("quarantined_rows")
         for record in landed.malformed:
             connection.execute(
                 "insert into raw.quarantine values (?, ?, ?, ?, 'malformed_row', ?, ?, ?,"
@@ -88,8 +111,8 @@ def load_file(
                     source_file,
                     record.source_row,
                     file_hash,
-                    record.detail,
-                    json.dumps({"_line": record.raw_text}),
+                    redact_text(record.detail),
+                    json.dumps({"_line": redact_text(record.raw_text)}),
                     sequence,
                 ],
             )

@@ -21,18 +21,85 @@ QUESTIONS = {
     "closing": ("Agent closed the contact properly", "yes_no", 1, "none", False),
 }
 
+# Machine-scoring rules (README: "Machine scoring"). Phrases are what a centre would list,
+# not only the sentences the generator's transcripts use (orchestration/generate/transcripts.py).
 AUTO_RULES = {
-    "greeting": {"speaker": "agent", "any_phrase": ["my name is", "thank you for contacting"]},
+    # The agent's first words; "thanks for calling" also ends calls, hence within_turns.
+    "greeting": {
+        "speaker": "agent",
+        "within_turns": 2,
+        "any_phrase": [
+            "my name is", "thank you for contacting", "thanks for contacting",
+            "thank you for calling", "thanks for calling", "you're speaking with",
+            "you are speaking with", "welcome to",
+        ],
+    },
     "recording_disclosure": {
         "speaker": "agent",
-        "any_phrase": ["may be recorded", "is recorded"],
-        "channels": ["voice"],
+        "within_turns": 4,
+        "any_phrase": [
+            "may be recorded", "is being recorded", "will be recorded", "is recorded",
+            "may be monitored", "recorded for quality", "recorded for training",
+        ],
+        "applies_when": {"channel": ["voice"]},
     },
-    "identity_check": {"speaker": "agent", "any_phrase": ["confirm your", "verify your"]},
-    "hold_permission": {"speaker": "agent", "any_phrase": ["may i place you on hold"]},
-    "resolution_check": {"speaker": "agent", "any_phrase": ["anything else", "fully resolved"]},
-    "closing": {"speaker": "agent", "any_phrase": ["have a great day", "thanks for contacting"]},
-}
+    "identity_check": {
+        "speaker": "agent",
+        "any_phrase": [
+            "confirm your", "verify your", "date of birth", "security question",
+            "first line of your address", "security check", "passcode",
+        ],
+    },
+    # The generator says an empathy line when the true empathy is 3 or more (of 4): 4 and 2
+    # are the likeliest points on either side.
+    "empathy": {
+        "speaker": "agent",
+        "any_phrase": [
+            "i understand", "completely understand", "i'm sorry", "i am sorry",
+            "really sorry", "sorry to hear", "sorry about that", "i apologise", "i apologize",
+            "how frustrating", "i can imagine", "i can see why",
+        ],
+        "points": {"met": 4, "not_met": 2},
+    },
+    "professionalism": {
+        "speaker": "agent",
+        "absent": True,
+        "any_phrase": [
+            "stop wasting my time", "i already told you", "not my problem", "calm down",
+            "shut up", "i don't care", "you people", "that's your problem",
+        ],
+    },
+    # Asked before every hold; no hold in the transcript: na.
+    "hold_permission": {
+        "speaker": "agent",
+        "any_phrase": [
+            "may i place you on hold", "can i place you on hold", "may i put you on hold",
+            "can i put you on hold", "is it ok if i put you on hold",
+            "is it okay if i put you on hold", "do you mind if i put you on hold",
+            "do you mind holding", "would you mind holding", "mind if i place you on hold",
+        ],
+        "before_each": {
+            "speaker": "system",
+            "any_phrase": ["placed on hold", "put on hold", "hold started"],
+        },
+    },
+    "resolution_check": {
+        "speaker": "agent",
+        "any_phrase": [
+            "is there anything else", "anything else i can help", "anything else i can do",
+            "fully resolved", "has that resolved", "has that solved", "does that solve",
+            "is that everything",
+        ],
+    },
+    "closing": {
+        "speaker": "agent",
+        "any_phrase": [
+            "have a great day", "have a good day", "have a nice day", "have a lovely day",
+            "take care", "goodbye", "thanks for contacting", "thank you for your time",
+            "enjoy the rest of your day",
+        ],
+    },
+}  # fmt: skip
 
 # (section_id, section weight, [(question_id, question weight)]) per form version.
 LAYOUTS = {

@@ -19,6 +19,8 @@ import yaml
 from orchestration import metrics
 from orchestration.contract import CRITICAL_LEVELS, QUESTION_TYPES, SEGMENT_PATTERN
 from orchestration.ingest import ledger
+from orchestration.ingest.auto_rules import AutoRuleError, normalise_auto_rule
+from orchestration.ingest.redaction import redact_text
 
 
 class ContractError(ValueError):
@@ -69,6 +71,18 @@ def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
     return text
 
 
+def _auto_rule(
+    question: dict, question_id: str, question_type: str, max_points: float, na_allowed: bool
+) -> dict | None:
+    """The question's `auto` rule, checked and normalised (see auto_rules); None without one."""
+    if question.get("auto") is None:
+        return None
+    try:
+        return normalise_auto_rule(question["auto"], question_type, max_points, na_allowed)
+    except AutoRuleError as error:
+        raise ContractError("invalid_auto_rule", f"{question_id}: {error}") from error
+
+
 def parse_form(document: Any) -> tuple[dict, list[dict]]:
     """Validate one form version; return its header and one row per question."""
     if not isinstance(document, dict):
@@ -101,7 +115,7 @@ def parse_form(document: Any) -> tuple[dict, list[dict]]:
             na_allowed = question.get("na_allowed", False)
             if not isinstance(na_allowed, bool):
                 raise ContractError("bad_boolean", f"{at}na_allowed must be true or false")
-            auto_rule = question.get("auto")
+            auto_rule = _auto_rule(question, question_id, question_type, max_points, na_allowed)
             questions.append(
                 {
                     "section_id": section_id,
@@ -167,9 +181,11 @@ def parse_target(item: Any) -> dict:
 
 
 def _quarantine(connection, export, source_file, row, file_hash, error, raw, sequence) -> None:
+    """Store the refused text with personal data redacted (a YAML error quotes the file)."""
+    detail, raw = redact_text(error.detail), redact_text(raw)
     connection.execute(
         "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
-        [export, source_file, row, file_hash, error.reason, error.detail, raw, sequence],
+        [export, source_file, row, file_hash, error.reason, detail, raw, sequence],
     )
 
 

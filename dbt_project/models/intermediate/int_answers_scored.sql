@@ -1,11 +1,12 @@
 -- The question rules of the brief, in one place: yes = 1, no = 0, scale = points / max,
--- `na` removes the question. Questions of the form left unanswered count as N/A.
+-- `na` removes the question. Questions of the form left unanswered count as N/A. Human and
+-- machine (evaluation_type auto) evaluations alike.
 with answers as (
-    select * from {{ ref('stg_evaluation_answers') }}
+    select * from {{ ref('int_evaluation_answers_combined') }}
 ),
 
 evaluations as (
-    select * from {{ ref('stg_evaluations') }}
+    select * from {{ ref('int_evaluations_combined') }}
 ),
 
 questions as (
@@ -29,6 +30,8 @@ answers_with_questions as (
         questions.critical_level,
         answers.answer,
         answers.answer_comment,
+        answers.evidence_turn_index,
+        answers.evidence_text,
     from evaluations
     inner join questions
         on evaluations.form_id = questions.form_id

@@ -2,7 +2,7 @@
 -- redistributed proportionally; a critical miss on a `critical: form` question makes the
 -- score 0 and keeps the score before the auto-fail. Every revision is scored here.
 with evaluations as (
-    select * from {{ ref('stg_evaluations') }}
+    select * from {{ ref('int_evaluations_combined') }}
 ),
 
 sections as (

@@ -1,0 +1,41 @@
+-- One row per form question that carries an `auto` rule (machine scoring), its keys as
+-- columns. The rule was checked and normalised at ingest (orchestration/ingest/auto_rules.py),
+-- so every key is present; phrases and conditions are flattened in int_auto_rule_phrases and
+-- int_auto_rule_conditions.
+with questions as (
+    select * from {{ ref('stg_form_questions') }}
+    where auto_rule is not null
+),
+
+parsed as (
+    select
+        *,
+        cast(auto_rule as json) as rule,
+    from questions
+),
+
+final as (
+    select
+        form_id,
+        form_version,
+        question_id,
+        question_type,
+        max_points,
+        is_na_allowed,
+        rule ->> 'speaker' as speaker,
+        coalesce(json_array_length(rule -> 'any_phrase'), 0) > 0 as has_phrase_test,
+        coalesce(cast(rule ->> 'absent' as boolean), false) as is_absent_rule,
+        cast(rule ->> 'within_turns' as integer) as within_turns,
+        cast(rule ->> 'within_seconds' as integer) as within_seconds,
+        json_type(rule -> 'before') = 'OBJECT' as has_before_event,
+        json_type(rule -> 'after') = 'OBJECT' as has_after_event,
+        json_type(rule -> 'before_each') = 'OBJECT' as has_before_each_event,
+        coalesce(json_array_length(rule -> 'applies_when'), 0) as applies_when_count,
+        coalesce(json_array_length(rule -> 'require'), 0) as require_count,
+        cast(rule -> 'points' ->> 'met' as double) as points_met,
+        cast(rule -> 'points' ->> 'not_met' as double) as points_not_met,
+        auto_rule,
+    from parsed
+)
+
+select * from final

@@ -2,7 +2,8 @@
 
 `generate_landing` writes every export of the landing contract under one folder plus
 `ground_truth.json` (what was injected: special causes, the team change, restatements,
-evaluator leniency, ...) and, with `faults > 0`, `faults_manifest.csv`: every row that breaks
+evaluator leniency, ...), `ground_truth_interactions.parquet` (what each handled contact's
+transcript really shows: the scorecard answers, friction and emotion cues) and, with `faults > 0`, `faults_manifest.csv`: every row that breaks
 the contract, with the reason the ingest must give it.
 
 The exports are taken at a cut-off, midnight after the last generated day: evaluations,
@@ -38,6 +39,31 @@ from orchestration.generate.surveys import (
 )
 from orchestration.generate.transcripts import build_transcripts
 from orchestration.generate.writer import ExportFile, as_text, write_export_file
+
+INTERACTION_TRUTH_FILE = "ground_truth_interactions.parquet"
+INTERACTION_TRUTH_COLUMNS = {
+    "interaction_id": "one row per handled (not abandoned) contact, all with a transcript",
+    "channel": "voice, chat or email",
+    "greeting, identity_check, resolution_check, closing": (
+        "the scorecard question's true answer (the agent's line is in the transcript)"
+    ),
+    "recording_disclosure": "true answer on voice; null on chat and email (answered na)",
+    "empathy": "true points 0-4; the transcript has an empathy line when empathy >= 3",
+    "empathy_shown": "empathy >= 3: the transcript has an empathy line",
+    "professionalism": "not rude (a rude contact has the agent's rude line)",
+    "hold_permission": "asked before the hold; null when the contact had no hold (na)",
+    "customer_ending": "positive or negative: the customer's last turn",
+    "escalation_request": "the customer asks for a manager or to escalate",
+    "repetition": "the customer restates the opener after 'As I said, ' or similar",
+    "transfer": "transfer_count > 0: a system turn '[transferred to ...]'",
+    "dead_air": "voice: one silent gap of 12-40 s before a turn; null when not voice",
+    "dead_air_seconds": "that gap's length in seconds (0 without dead air; null when not voice)",
+    "anger_cue, frustration_cue, confusion_cue, gratitude_cue": (
+        "the customer voices the emotion in at least one turn (a planted line or the ending)"
+    ),
+    "spoken_card": "a voice customer reads a Luhn-valid card number digit by digit",
+    "personal_data_turns": "turns with personal data (sums to pii_turns)",
+}
 
 
 def _contacts_frame(contacts: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +101,9 @@ def generate_landing(
     contacts = build_contacts(rng, roster, profiles, special_causes, start, days)
     say(f"{len(contacts)} contacts; transcripts ...")
     first_names = np.array([name.split()[0] for name in roster.agents["agent_name"][:agents]])
-    turns, pii_turns = build_transcripts(rng, contacts, first_names)
+    # Transcripts draw from a stream of their own, so the evaluations and surveys drawn next
+    # do not shift when a transcript template changes.
+    turns, interaction_truth, pii_turns = build_transcripts(rng.spawn(1)[0], contacts, first_names)
     say(f"{len(turns)} transcript turns; evaluations ...")
     v2_from_day = scorecard_change_day(days)
     evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day, cutoff)
@@ -171,9 +199,12 @@ def generate_landing(
             row.interaction_id: {"resolved": bool(row.resolved)} for row in restated.itertuples()
         },
         "pii_turns": pii_turns,
+        "interaction_truth": INTERACTION_TRUTH_FILE,
+        "interaction_truth_columns": INTERACTION_TRUTH_COLUMNS,
         "agent_behaviour": profiles.assign(agent_id=roster.agent_ids).round(4).to_dict("records"),
         "faults_injected": len(manifest),
         **evaluation_truth,
     }
+    interaction_truth.to_parquet(out_dir / INTERACTION_TRUTH_FILE, index=False)
     (out_dir / "ground_truth.json").write_text(json.dumps(truth, indent=2, default=str))
     return counts

@@ -47,7 +47,7 @@ docs: install
 	$(QM) docs
 
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf data/warehouse data/validation data/dagster_home data/dbt data/logs build dbt_project/target dbt_project/logs

@@ -88,6 +88,47 @@ elif stage == "pages":
     print(json.dumps({"rows": len(timings), "seconds": time.perf_counter() - started,
                       "rows_per_second": 0.0, "peak_mib": 0.0, "pages": timings}))
     sys.exit(0)
+elif stage == "intelligence":
+    # Conversation intelligence on >= 1M transcript turns: redaction (in-process, as the
+    # ingest runs it), then sentiment, cues, friction and machine scoring (the dbt models of
+    # models/intermediate/conversations, timed by dbt itself on the pipeline's build file),
+    # against a plain vaderSentiment loop over a sample of the same turns.
+    import os, random, subprocess
+    import pyarrow.parquet as pq
+    from orchestration.ingest.redaction import redact_array
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    landing, wh = folder / "intel" / "landing", folder / "intel" / "qm.duckdb"
+    for command in (["generate", "--out", str(landing), "--seed", "1", "--agents",
+                     str(agents), "--days", str(days)],
+                    ["run", "--landing", str(landing), "--warehouse", str(wh)]):
+        subprocess.run([sys.executable, "-m", "orchestration.cli", *command], check=True,
+                       capture_output=True)
+    texts = pq.read_table(next((landing / "transcripts").glob("*.parquet")),
+                          columns=["text"]).column("text")
+    turns = len(texts)
+    tick = time.perf_counter(); redact_array(texts); redaction = time.perf_counter() - tick
+    build = wh.with_name("qm.build.duckdb")
+    target = folder / "intel" / "target"
+    tick = time.perf_counter()
+    from orchestration.settings import dbt_executable
+    subprocess.run([dbt_executable(), "run", "--select", "path:models/intermediate/conversations",
+                    "--target-path", str(target), "--log-path", str(target)],
+                   cwd="dbt_project", check=True, capture_output=True,
+                   env={**os.environ, "QM_BUILD_WAREHOUSE": str(build)})
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
+    sample = random.Random(1).sample(texts.to_pylist(), min(20000, turns))
+    analyzer = SentimentIntensityAnalyzer()
+    tick = time.perf_counter()
+    for text in sample:
+        analyzer.polarity_scores(text or "")
+    vader = len(sample) / (time.perf_counter() - tick)
+    seconds = redaction + sum(models.values())
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"rows": turns, "seconds": seconds, "rows_per_second": turns / seconds,
+                      "peak_mib": peak, "redaction_seconds": redaction,
+                      "model_seconds": models, "vader_turns_per_second": vader}))
+    sys.exit(0)
 else:
     import subprocess
     subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--landing",
@@ -103,8 +144,17 @@ print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / se
 """
 
 
-def measure(stage: str, folder: Path) -> dict:
+# Contacts of the intelligence stage: about 1.2 million transcript turns.
+INTELLIGENCE_SIZES = {"agents": 200, "days": 48}
+
+
+# `--full-scale`: a 1,000-seat centre's half year, 1M contacts with 9.3M transcript turns.
+FULL_SCALE_SIZES = {"agents": 400, "days": 190}
+
+
+def measure(stage: str, folder: Path, sizes: dict | None = None) -> dict:
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DAGSTER_HOME": str(folder / "dh")}
+    sizes = sizes or (INTELLIGENCE_SIZES if stage == "intelligence" else SIZES)
     completed = subprocess.run(
         [
             sys.executable,
@@ -112,8 +162,8 @@ def measure(stage: str, folder: Path) -> dict:
             MEASURE,
             stage,
             str(folder),
-            str(SIZES["agents"]),
-            str(SIZES["days"]),
+            str(sizes["agents"]),
+            str(sizes["days"]),
         ],
         capture_output=True,
         text=True,
@@ -164,13 +214,31 @@ def attention(folder: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument(
+        "--full-scale",
+        action="store_true",
+        help="also time `qm run` on 1M contacts with 9.3M transcript turns (about 10 min)",
+    )
     arguments = parser.parse_args()
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        for stage in ("generate", "ingest", "pipeline", "pages"):
+        for stage in ("generate", "ingest", "pipeline", "intelligence", "pages"):
             result = measure(stage, Path(folder))
             results[stage] = result
+            if stage == "intelligence":
+                ratio = result["rows_per_second"] / result["vader_turns_per_second"]
+                print(
+                    f"intelligence {result['rows']:,} turns in {result['seconds']:.1f} s"
+                    f" (redaction {result['redaction_seconds']:.1f} s, dbt models"
+                    f" {sum(result['model_seconds'].values()):.1f} s) ="
+                    f" {result['rows_per_second']:,.0f} turns/s, dbt peak"
+                    f" {result['peak_mib']:.0f} MiB; a vaderSentiment loop:"
+                    f" {result['vader_turns_per_second']:,.0f} turns/s; ratio x{ratio:.1f}"
+                    " (goal >= 20)",
+                    flush=True,
+                )
+                continue
             if stage == "pages":
                 for page, timing in result["pages"].items():
                     print(
@@ -188,6 +256,18 @@ def main() -> int:
                 memory = baseline[stage]["peak_mib"] / result["peak_mib"]
                 line += f"  | vs baseline: speed x{speed:.2f}, memory x{memory:.2f}"
             print(line, flush=True)
+        if arguments.full_scale:
+            full = Path(folder) / "full_scale"
+            full.mkdir()
+            measure("generate", full, FULL_SCALE_SIZES)
+            result = measure("pipeline", full, FULL_SCALE_SIZES)
+            results["full_scale"] = result
+            print(
+                f"full scale: qm run on {result['rows']:,} landed rows (1M contacts, their"
+                f" transcripts, evaluations, surveys) in {result['seconds'] / 60:.1f} min, peak"
+                f" {result['peak_mib'] / 1024:.1f} GiB (goal: under 5 min and 8 GiB)",
+                flush=True,
+            )
         totals = attention(Path(folder))
         quiet = totals["quiet_items"]
         print(

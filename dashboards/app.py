@@ -29,6 +29,12 @@ st.navigation(
             url_path="control-chart",
         ),
         st.Page(
+            VIEWS / "interactions.py",
+            title="Interactions",
+            icon=":material/forum:",
+            url_path="interactions",
+        ),
+        st.Page(
             VIEWS / "data_health.py",
             title="Data health",
             icon=":material/health_and_safety:",

@@ -259,3 +259,41 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
             else value
         )  # fmt: skip
     return safe.to_csv(index=False).encode()
+
+
+SPEAKER_COLOURS = {"customer": "#d62728", "agent": "#1f77b4", "system": "#7f7f7f"}
+
+
+def turn_sentiment(turns: pd.DataFrame) -> alt.LayerChart:
+    """Sentiment of each turn of one conversation (rows of fct_transcript_turns): a bar per
+    turn from zero, coloured by speaker, on the fixed scale −1 … +1 of VADER's compound, with
+    the ±0.05 band VADER calls neutral; as wide as its column."""
+    shown = turns[turns["speaker"] != "system"]
+    bars = (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            x=alt.X("turn_number:O", title="Turn"),
+            y=alt.Y(
+                "sentiment:Q",
+                title="Sentiment (−1 to +1)",
+                scale=alt.Scale(domain=[-1, 1]),
+            ),
+            color=alt.Color(
+                "speaker:N",
+                title="Speaker",
+                scale=alt.Scale(domain=list(SPEAKER_COLOURS), range=list(SPEAKER_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("turn_number:O", title="Turn"),
+                alt.Tooltip("speaker:N", title="Speaker"),
+                alt.Tooltip("sentiment:Q", title="Sentiment", format="+.2f"),
+            ],
+        )
+    )
+    neutral = (
+        alt.Chart(pd.DataFrame({"low": [-0.05], "high": [0.05]}))
+        .mark_rect(opacity=0.15, color="#7f7f7f")
+        .encode(y="low:Q", y2="high:Q")
+    )
+    return alt.layer(neutral, bars).properties(width="container", height=180, autosize=FIT_WIDTH)

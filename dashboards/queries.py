@@ -6,6 +6,7 @@ newly published warehouse is picked up at once and connections are never cached.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -110,7 +111,9 @@ def run_history() -> pd.DataFrame:
     file (settings.runs_log): published or not, so a failed run shows too."""
     path = settings.runs_log()
     if not path.exists():
-        return pd.DataFrame(columns=["run_id", "started_at", "seconds", "published", "failed"])
+        return pd.DataFrame(
+            columns=["run_id", "started_at", "seconds", "published", "failed", "empty_exports"]
+        )
     runs = pd.read_json(path, lines=True, convert_dates=["started_at"])
     return runs.sort_values("started_at")
 
@@ -175,4 +178,102 @@ def spc_signals(series_id: str) -> pd.DataFrame:
         "select subgroup_start, chart, rule, rule_description, value, center, lcl, ucl"
         " from marts.mart_spc_signals where series_id = ? order by subgroup_start desc, rule",
         (series_id,),
+    )
+
+
+# Per-interaction signals (fct_interactions), as the interaction pages show them.
+SIGNAL_COLUMNS = """
+    customer_sentiment_start, customer_sentiment_end, customer_sentiment_min,
+    customer_sentiment_mean, customer_sentiment_change, agent_sentiment_mean, friction_score,
+    is_high_friction, has_escalation_request, has_repetition, has_long_hold, has_transfer,
+    has_dead_air, dead_air_seconds, is_repeat_contact, has_negative_ending, anger_cues,
+    frustration_cues, confusion_cues, gratitude_cues, machine_score, is_machine_critical_fail
+"""
+SEGMENT_COLUMNS = {"site": "site", "team": "team_id", "queue": "queue", "channel": "channel",
+                   "agent": "agent_id"}  # fmt: skip
+INTERACTION_FLAGS = {
+    "high_friction": "is_high_friction",
+    "negative_ending": "has_negative_ending",
+    "escalation": "has_escalation_request",
+    "repetition": "has_repetition",
+    "transfer": "has_transfer",
+    "dead_air": "has_dead_air",
+    "repeat_contact": "is_repeat_contact",
+    "machine_critical_fail": "is_machine_critical_fail",
+}
+
+
+def interactions(
+    segment_kind: str,
+    segment_value: str,
+    start: dt.date,
+    end: dt.date,
+    flag: str | None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Handled contacts of a segment and date range (one flag set, if asked), those with
+    the most friction first."""
+    where = ["interaction_date between ? and ?", "not is_abandoned"]
+    params: list = [start, end]
+    if segment_kind != "all":
+        where.append(f"{SEGMENT_COLUMNS[segment_kind]} = ?")
+        params.append(segment_value)
+    if flag:
+        where.append(INTERACTION_FLAGS[flag])
+    return query(
+        "select interaction_id, started_at, channel, queue, contact_reason, agent_id,"
+        f" team_name, handle_seconds, csat, {SIGNAL_COLUMNS} from marts.fct_interactions"
+        f" where {' and '.join(where)}"
+        " order by friction_score desc nulls last, started_at desc limit ?",
+        (*params, limit),
+    )
+
+
+def segment_values(segment_kind: str) -> list[str]:
+    """Every value of a segment kind among handled contacts, for the pickers."""
+    column = SEGMENT_COLUMNS[segment_kind]
+    rows = query(
+        f"select distinct {column} as value from marts.fct_interactions"
+        f" where not is_abandoned and {column} is not null order by 1"
+    )
+    return rows["value"].tolist()
+
+
+def interaction_dates() -> pd.DataFrame:
+    """First and last day of handled contacts, for the date pickers."""
+    return query(
+        "select min(interaction_date) as first_day, max(interaction_date) as last_day"
+        " from marts.fct_interactions where not is_abandoned"
+    )
+
+
+def interaction(interaction_id: str) -> pd.DataFrame:
+    """One contact with its agent, survey and conversation signals (zero or one row)."""
+    return query(
+        "select interaction_id, channel, direction, queue, contact_reason, agent_id, team_id,"
+        " team_name, site, customer_id, started_at, ended_at, handle_seconds, hold_seconds,"
+        " hold_count, transfer_count, is_resolved, csat, is_abandoned,"
+        f" {SIGNAL_COLUMNS} from marts.fct_interactions where interaction_id = ?",
+        (interaction_id,),
+    )
+
+
+def transcript(interaction_id: str) -> pd.DataFrame:
+    """The contact's turns (text redacted at ingest) with their sentiment and cues."""
+    return query(
+        "select turn_index, turn_number, speaker, begin_seconds, turn_text, sentiment, cues"
+        " from marts.fct_transcript_turns where interaction_id = ? order by turn_index",
+        (interaction_id,),
+    )
+
+
+def interaction_answers(interaction_id: str) -> pd.DataFrame:
+    """Every answer given about the contact, machine and people, with the machine's
+    evidence (the turn and the text it matched)."""
+    return query(
+        "select evaluation_type, evaluator_id, evaluation_id, question_id, answer, is_na,"
+        " is_failed, is_critical_miss, evidence_turn_index, evidence_text, answer_comment"
+        " from marts.fct_evaluation_answers where interaction_id = ?"
+        " order by evaluation_type = 'auto' desc, evaluation_id, question_id",
+        (interaction_id,),
     )

@@ -147,6 +147,12 @@ def command_run(arguments: argparse.Namespace) -> int:
         summary = run_pipeline(log_level=arguments.log_level, progress=display.update, log=log)
         display.finish(summary)
     elapsed = time.monotonic() - started
+    if summary.empty_exports:
+        print(
+            f"Empty exports (nothing landed, or every row quarantined):"
+            f" {', '.join(summary.empty_exports)}. The marts built on them are empty.",
+            flush=True,
+        )
     if summary.published:
         print(f"Published {published} in {elapsed:.0f} s (run {summary.run_id}).")
         return 0

@@ -78,6 +78,10 @@ class RunSummary:
     failed_checks: list[str] = field(default_factory=list)
     materialized: int = 0
     messages: list[str] = field(default_factory=list)
+    # Exports whose raw table is empty after this run (nothing landed, or every row
+    # quarantined): not an error (a centre without human evaluations is scored by the
+    # machine alone), but said, since every mart built on them is empty too.
+    empty_exports: list[str] = field(default_factory=list)
 
 
 def display_step(step_key: str) -> str:
@@ -197,6 +201,7 @@ def record_run(summary: RunSummary, started_at: dt.datetime, seconds: float) -> 
         "seconds": round(seconds, 1),
         "published": summary.published,
         "failed": [*summary.failed_checks, *summary.failed_steps],
+        "empty_exports": summary.empty_exports,
     }
     with path.open("a", encoding="utf-8") as runs:
         runs.write(json.dumps(record) + "\n")
@@ -217,7 +222,23 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
                 summary.failed_checks.append(evaluation.asset_check_key.to_user_string())
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             summary.materialized += 1
-            key = event.event_specific_data.materialization.asset_key
-            if key == dg.AssetKey("published_warehouse"):
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key == dg.AssetKey("published_warehouse"):
                 summary.published = True
+            elif _is_empty_export(materialization):
+                summary.empty_exports.append(materialization.asset_key.path[-1])
     return summary
+
+
+def _is_empty_export(materialization: dg.AssetMaterialization) -> bool:
+    from orchestration.ingest import INGEST_ORDER
+
+    key = materialization.asset_key.path
+    row_count = materialization.metadata.get("dagster/row_count")
+    return (
+        len(key) == 2
+        and key[0] == "raw"
+        and key[1] in INGEST_ORDER
+        and row_count is not None
+        and row_count.value == 0
+    )

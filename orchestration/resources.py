@@ -14,7 +14,9 @@ from orchestration import settings
 def build_database(path: Path) -> DuckDBResource:
     """dagster-duckdb's resource on the build file. It always opens read-write: the writing
     pipeline only; dashboards and analysts open the published file read-only themselves."""
-    return DuckDBResource(database=str(path))
+    return DuckDBResource(
+        database=str(path), connection_config={"memory_limit": settings.duckdb_memory_limit()}
+    )
 
 
 class WarehouseResource(dg.ConfigurableResource):

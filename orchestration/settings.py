@@ -75,6 +75,13 @@ def runs_log() -> Path:
     return published_warehouse().with_name("runs.jsonl")
 
 
+def duckdb_memory_limit() -> str:
+    """How much memory DuckDB may take before it spills to disk (QM_DUCKDB_MEMORY_LIMIT), in
+    the ingest and in dbt alike. DuckDB's own default is 80 % of the machine, which a large
+    landing reaches; this bounds the run's peak memory instead."""
+    return os.environ.get("QM_DUCKDB_MEMORY_LIMIT", "6GB")
+
+
 def validation_dir() -> Path:
     return _path_from_env("QM_VALIDATION_DIR", data_dir() / "validation")
 
@@ -119,6 +126,7 @@ def dbt_environment(build_path: Path | None = None) -> dict[str, str]:
     path = os.environ.get("PATH", "")
     return {
         "QM_BUILD_WAREHOUSE": str(build_path or build_warehouse()),
+        "QM_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
         "DBT_TARGET_PATH": str(dbt_target_dir()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",

@@ -62,6 +62,14 @@ else:
                 + (f" Failed: {', '.join(last['failed'])}." if len(last["failed"]) else "")
             )
         )
+    empty = last.get("empty_exports")
+    if isinstance(empty, list) and empty:
+        st.info(
+            charts.plain(
+                f"Empty exports in that run (nothing landed, or every row quarantined):"
+                f" {', '.join(empty)}. The marts built on them are empty."
+            )
+        )
 
 st.subheader("Freshness per export")
 now = pd.Timestamp.now(tz="UTC").tz_localize(None)

@@ -35,6 +35,10 @@ def page_paths(warehouse) -> dict[str, str]:
             .df()
             .to_dict("records")[0]
         )
+        contact = connection.execute(
+            "select interaction_id from marts.fct_interactions where has_escalation_request"
+            " and has_transfer order by friction_score desc, interaction_id limit 1"
+        ).fetchone()[0]
     chart = {key: item[key] for key in ("metric", "grain", "segment_kind", "segment_value")}
     chart["window_start"] = f"{item['window_start']:%Y-%m-%d}"
     chart["window_end"] = f"{item['window_end']:%Y-%m-%d}"
@@ -43,17 +47,21 @@ def page_paths(warehouse) -> dict[str, str]:
         "attention": "needs_attention",
         "chart": "control-chart?" + urlencode(chart),
         "health": "data-health",
+        "contacts": "interactions?segment_kind=all&flag=high_friction",
+        "contact": f"interactions?interaction_id={contact}",
     }
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["overview", "attention", "chart", "health"])
+@pytest.mark.parametrize(
+    "name", ["overview", "attention", "chart", "health", "contacts", "contact"]
+)
 def test_pages_fit_and_nothing_overlaps(browser, dashboard_url, published_warehouse, name, width):
     path = page_paths(published_warehouse)[name]
     page = browser.new_page(viewport={"width": width, "height": 1200})
     page.goto(f"{dashboard_url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]')
-    if name not in ("attention", "health"):
+    if name not in ("attention", "health", "contacts"):
         page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=60_000)
     page.wait_for_timeout(2000)  # let Vega finish drawing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import json
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from orchestration.contract import QUARANTINE_REASONS
@@ -55,16 +56,24 @@ def test_disputed_evaluations_count_at_their_second_revision(warehouse, truth):
     assert revisions == [(2,)]
 
 
-def test_calibration_and_standard_evaluations_are_kept_apart(warehouse, truth):
+def test_standard_calibration_and_machine_evaluations_are_kept_apart(
+    warehouse, truth, generated_landing
+):
     counts = dict(
         warehouse.execute(
             "select evaluation_type, count(*) from marts.fct_evaluations group by 1"
         ).fetchall()
     )
+    handled = pq.read_metadata(generated_landing / truth["interaction_truth"]).num_rows
     assert counts == {
         "standard": truth["standard_evaluations"],
         "calibration": truth["calibration_evaluations"],
+        "auto": handled,  # one machine evaluation per handled contact (all have transcripts)
     }
+    assert not warehouse.execute(
+        "select count(*) from marts.fct_evaluations where evaluation_type <> 'standard'"
+        " and is_agent_scored"
+    ).fetchone()[0]
 
 
 def test_stopped_disclosure_raises_the_team_critical_fail_rate(warehouse, recording_lapse):

@@ -13,6 +13,26 @@ surveys as (
     ) = 1
 ),
 
+sentiment as (
+    select * from {{ ref('int_interaction_sentiment') }}
+),
+
+friction as (
+    select * from {{ ref('int_interaction_friction') }}
+),
+
+-- The machine's evaluation of the contact (the first form, by id, when several forms carry
+-- auto rules).
+machine_evaluations as (
+    select
+        interaction_id,
+        arg_min(score, form_id) as machine_score,
+        arg_min(is_critical_fail, form_id) as is_machine_critical_fail,
+    from {{ ref('int_evaluations_scored') }}
+    where evaluation_type = 'auto' and is_latest_revision
+    group by interaction_id
+),
+
 final as (
     select
         interactions.interaction_id,
@@ -35,12 +55,7 @@ final as (
         interactions.talk_seconds,
         interactions.hold_seconds,
         interactions.after_contact_work_seconds,
-        case
-            when not interactions.is_abandoned
-                then coalesce(interactions.talk_seconds, 0)
-                + coalesce(interactions.hold_seconds, 0)
-                + coalesce(interactions.after_contact_work_seconds, 0)
-        end as handle_seconds,
+        {{ handle_seconds('interactions') }} as handle_seconds,
         interactions.hold_count,
         interactions.transfer_count,
         interactions.is_abandoned,
@@ -50,6 +65,31 @@ final as (
         surveys.nps,
         surveys.csat >= 4 as is_csat_satisfied,
         surveys.responded_at as csat_responded_at,
+        friction.interaction_id is not null as has_transcript,
+        sentiment.customer_sentiment_start,
+        sentiment.customer_sentiment_end,
+        sentiment.customer_sentiment_min,
+        sentiment.customer_sentiment_mean,
+        sentiment.customer_sentiment_change,
+        sentiment.agent_sentiment_mean,
+        sentiment.customer_turns_count,
+        friction.friction_score,
+        friction.is_high_friction,
+        friction.has_escalation_request,
+        friction.has_repetition,
+        friction.has_long_hold,
+        friction.has_transfer,
+        friction.dead_air_seconds,
+        friction.has_dead_air,
+        friction.is_repeat_contact,
+        friction.has_repeat_within_7_days,
+        friction.has_negative_ending,
+        friction.anger_cues,
+        friction.frustration_cues,
+        friction.confusion_cues,
+        friction.gratitude_cues,
+        machine_evaluations.machine_score,
+        machine_evaluations.is_machine_critical_fail,
     from interactions
     left join agents
         on interactions.agent_id = agents.agent_id
@@ -57,6 +97,12 @@ final as (
         and (agents.valid_to is null or cast(interactions.started_at as date) < agents.valid_to)
     left join surveys
         on interactions.interaction_id = surveys.interaction_id
+    left join sentiment
+        on interactions.interaction_id = sentiment.interaction_id
+    left join friction
+        on interactions.interaction_id = friction.interaction_id
+    left join machine_evaluations
+        on interactions.interaction_id = machine_evaluations.interaction_id
 )
 
 select * from final

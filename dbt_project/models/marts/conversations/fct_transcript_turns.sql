@@ -1,0 +1,41 @@
+-- One row per transcript turn of a known contact: its text as stored (personal data
+-- redacted at ingest), its sentiment (VADER compound) and the conversation cues it carries.
+-- What the interaction view shows, and what an analyst reads behind a flag.
+with turns as (
+    select * from {{ ref('int_transcript_turns') }}
+),
+
+sentiment as (
+    select * from {{ ref('int_turn_sentiment') }}
+),
+
+cues as (
+    select
+        interaction_id,
+        turn_index,
+        string_agg(distinct cue_kind, ', ' order by cue_kind) as cues,
+    from {{ ref('int_turn_cues') }}
+    group by interaction_id, turn_index
+),
+
+final as (
+    select
+        turns.interaction_id,
+        turns.turn_index,
+        turns.turn_number,
+        turns.speaker,
+        turns.begin_seconds,
+        turns.end_offset_ms / 1000.0 as end_seconds,
+        turns.turn_text,
+        sentiment.compound as sentiment,
+        cues.cues,
+    from turns
+    left join sentiment
+        on turns.interaction_id = sentiment.interaction_id
+        and turns.turn_index = sentiment.turn_index
+    left join cues
+        on turns.interaction_id = cues.interaction_id
+        and turns.turn_index = cues.turn_index
+)
+
+select * from final

@@ -26,10 +26,21 @@ def chart_link(row: dict) -> str:
     return "control-chart?" + urlencode(parameters)
 
 
+def contacts_link(row: dict) -> str:
+    """The contacts of the item's segment in its window, on the Interactions page."""
+    parameters = {"segment_kind": row["segment_kind"], "segment_value": row["segment_value"]}
+    parameters["start"] = f"{row['window_start']:%Y-%m-%d}"
+    parameters["end"] = f"{row['window_end']:%Y-%m-%d}"
+    return "interactions?" + urlencode(parameters)
+
+
 def item_line(row: dict) -> str:
     mark = ":material/trending_down:" if row["is_worse"] else ":material/trending_up:"
     verdict = "worse" if row["is_worse"] else "better"
-    return f"{mark} **{verdict}** · {charts.plain(row['sentence'])} [open chart]({chart_link(row)})"
+    return (
+        f"{mark} **{verdict}** · {charts.plain(row['sentence'])} [open chart]({chart_link(row)})"
+        f" · [contacts]({contacts_link(row)})"
+    )
 
 
 def show_item(row: dict, folded: pd.DataFrame) -> None:

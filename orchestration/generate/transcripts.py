@@ -61,7 +61,7 @@ HAPPY = [
     ("Brilliant, thank you so much!", ("gratitude",)),
     ("Great, that's really helpful, thanks.", ("gratitude",)),
     ("Lovely, thanks a lot for your help.", ("gratitude",)),
-    ("Perfect, that's exactly what I needed.", ()),
+    ("Perfect, that's exactly what I needed, thank you.", ("gratitude",)),
     ("Great, that works for me.", ()),
 ]
 UNHAPPY = [

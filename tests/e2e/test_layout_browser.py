@@ -131,3 +131,21 @@ def test_the_layout_check_sees_an_overflow_and_an_overlap(browser):
     page.close()
     assert any(problem.startswith("chart 0 overflows") for problem in problems)
     assert any(problem.startswith("overlap") for problem in problems)
+
+
+def test_an_attention_item_leads_to_the_contacts_of_its_window(browser, dashboard_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    page.goto(f"{dashboard_url}/needs_attention", wait_until="domcontentloaded")
+    link = page.get_by_role("link", name="contacts", exact=True).first
+    link.wait_for(timeout=60_000)
+    target = link.evaluate("anchor => anchor.href")  # as the browser resolves it
+    page.goto(target, wait_until="domcontentloaded")
+    page.get_by_text("handled contacts of").first.wait_for(timeout=60_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    caption = page.get_by_text("handled contacts of").first.inner_text()
+    errors = page.locator('[data-testid="stException"]').count()
+    page.screenshot(path=str(ARTIFACTS / "attention_to_contacts.png"), full_page=True)
+    page.close()
+    assert "/interactions?" in target and "start=" in target
+    assert errors == 0
+    assert int(caption.split()[0]) > 0

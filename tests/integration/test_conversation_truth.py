@@ -67,7 +67,7 @@ def test_friction_and_emotion_flags_agree_with_the_planted_truth(
 def test_dead_air_is_found_on_the_voice_calls_that_have_it_and_nowhere_else(
     warehouse, interaction_truth
 ):
-    friction = table(warehouse, "intermediate.int_interaction_friction")
+    friction = table(warehouse, "intermediate.int_interaction_friction").drop(columns="channel")
     joined = interaction_truth.merge(friction, on="interaction_id", validate="one_to_one")
     voice = joined[joined["channel"] == "voice"]
     agreement = (voice["has_dead_air"].fillna(False).astype(bool) == voice["dead_air"]).mean()

@@ -43,7 +43,13 @@ def test_needs_attention_lists_the_ranked_items_with_links_to_their_window(
     lines = [block.value for block in app.markdown if "open chart" in block.value]
     for line, item in zip(lines, items.to_dict("records"), strict=False):
         assert charts.plain(item["sentence"]) in line
-        link = parse_qs(urlparse(line[line.index("](") + 2 : -1]).query)
+        chart = line[line.index("[open chart](") + 13 :].split(")")[0]
+        link = parse_qs(urlparse(chart).query)
+        contacts = line[line.index("[contacts](") + 11 :].split(")")[0]
+        assert parse_qs(urlparse(contacts).query) == {
+            "segment_kind": link["segment_kind"], "segment_value": link["segment_value"],
+            "start": link["window_start"], "end": link["window_end"],
+        }  # fmt: skip
         assert link["window_start"] == [f"{item['window_start']:%Y-%m-%d}"]
         assert link["window_end"] == [f"{item['window_end']:%Y-%m-%d}"]
         assert f"{link['metric'][0]}|" in item["series_id"]

@@ -137,10 +137,9 @@ def ordered_checks(export: Export) -> list[tuple[str, str, str]]:
 
 
 def checked_rows_sql(export: Export, landed_relation: str, extra_columns: list[str]) -> str:
-    """SQL selecting every landed row with its parsed values and its first failing check.
+    """SQL selecting every landed row with its parsed values and its first failing row check.
 
-    Duplicate keys are judged among rows that passed the row checks, so a bad first copy
-    does not push a good second copy into quarantine.
+    Duplicate keys are judged afterwards, over the whole file (`duplicate_key_update`).
     """
     parsed = ",\n        ".join(
         f"{parsed_value(column)} as {quote(column.name)}" for column in export.columns
@@ -153,7 +152,6 @@ def checked_rows_sql(export: Export, landed_relation: str, extra_columns: list[s
     checks = ordered_checks(export)
     reason_case = " ".join(f"when {cond} then {literal(reason)}" for reason, cond, _ in checks)
     detail_case = " ".join(f"when {cond} then {detail}" for _, cond, detail in checks)
-    key = ", ".join(quote(name) for name in export.key)
     return f"""
     with parsed as (
       select
@@ -162,26 +160,33 @@ def checked_rows_sql(export: Export, landed_relation: str, extra_columns: list[s
         {parsed},
         {extras_sql} as _extra
       from {landed_relation}
-    ),
-    row_checked as (
-      select *,
-        case {reason_case or "when false then null"} end as quarantine_reason,
-        case {detail_case or "when false then null"} end as quarantine_detail
-      from parsed
-    ),
-    key_ranked as (
-      select *,
-        case when quarantine_reason is null
-          then row_number() over (
-            partition by quarantine_reason is null, {key} order by _source_row)
-        end as key_occurrence
-      from row_checked
     )
-    select * exclude (key_occurrence, quarantine_reason, quarantine_detail),
-      case when key_occurrence > 1 then 'duplicate_key' else quarantine_reason end
-        as quarantine_reason,
-      case when key_occurrence > 1
-        then 'key ({", ".join(export.key)}) already appears earlier in this file'
-        else quarantine_detail end as quarantine_detail
-    from key_ranked
+    select *,
+      case {reason_case or "when false then null"} end as quarantine_reason,
+      case {detail_case or "when false then null"} end as quarantine_detail
+    from parsed
+    """
+
+
+def duplicate_key_update(export: Export, checked_table: str) -> str:
+    """UPDATE marking every later copy of a key as `duplicate_key`.
+
+    Judged among rows that passed the row checks, so a bad first copy does not push a good
+    second copy into quarantine; the first copy in the file (lowest `_source_row`) stays.
+    Only the key and the row number go through the window, not the whole row.
+    """
+    key = ", ".join(quote(name) for name in export.key)
+    return f"""
+    update {checked_table} set quarantine_reason = 'duplicate_key',
+      quarantine_detail = 'key ({", ".join(export.key)}) already appears earlier in this file'
+    from (
+      select _source_row from (
+        select _source_row,
+          row_number() over (partition by {key} order by _source_row) as key_occurrence
+        from {checked_table}
+        where quarantine_reason is null
+      )
+      where key_occurrence > 1
+    ) as later_copy
+    where {checked_table}._source_row = later_copy._source_row
     """

@@ -87,6 +87,9 @@ class SpecialCause:
                     "qa_score",
                     "failed_questions_per_evaluation",
                     "question_fail_rate",
+                    # the machine hears the missing disclosure on every voice call
+                    "machine_critical_fail_rate",
+                    "machine_qa_score",
                 ],
                 "question_id": "recording_disclosure",
                 "channel": "voice",

@@ -10,8 +10,13 @@ BOXES = """() => {
     const r = element.getBoundingClientRect();
     return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
   };
+  // What a person sees: not the contents of a closed expander (a <details> element), nothing
+  // hidden by CSS.
+  const shown = (element) => !element.closest('details:not([open])')
+    && element.checkVisibility({opacityProperty: true, visibilityProperty: true});
   const leaves = Array.from(main.querySelectorAll('[data-testid="stElementContainer"]'))
     .filter((element) => !element.querySelector('[data-testid="stElementContainer"]'))
+    .filter(shown)
     .map((element) => ({
       kind: element.firstElementChild ? element.firstElementChild.getAttribute('data-testid') : '',
       ...box(element),

@@ -133,6 +133,21 @@ def test_the_layout_check_sees_an_overflow_and_an_overlap(browser):
     assert any(problem.startswith("overlap") for problem in problems)
 
 
+def test_the_layout_check_skips_what_a_closed_expander_hides(browser):
+    stacked = """<div data-testid="stElementContainer"
+        style="position:absolute;top:0;left:0;width:300px;height:100px"></div>"""
+    inside = """<details{open}><summary>more</summary><div data-testid="stElementContainer"
+        style="position:absolute;top:50px;left:100px;width:300px;height:100px"></div></details>"""
+    problems = {}
+    for state in ("", " open"):
+        page = browser.new_page(viewport={"width": 800, "height": 600})
+        page.set_content(f'<div data-testid="stMain">{stacked}{inside.format(open=state)}</div>')
+        problems[state] = layout_problems(page)
+        page.close()
+    assert problems[""] == []
+    assert any(problem.startswith("overlap") for problem in problems[" open"])
+
+
 def test_an_attention_item_leads_to_the_contacts_of_its_window(browser, dashboard_url):
     page = browser.new_page(viewport={"width": 1280, "height": 1200})
     page.goto(f"{dashboard_url}/needs_attention", wait_until="domcontentloaded")

@@ -5,27 +5,17 @@ its flags and the machine's answers with their evidence."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.integration.pages import fetch
+from tests.integration.pages import page as open_view
 
 pytestmark = pytest.mark.slow
-PAGE = Path(__file__).resolve().parents[2] / "dashboards" / "views" / "interactions.py"
 
 
-def page(monkeypatch, warehouse, **query) -> AppTest:
-    monkeypatch.setenv("QM_WAREHOUSE", str(warehouse))
-    app = AppTest.from_file(str(PAGE), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def fetch(warehouse, sql: str, *params):
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
+def view(monkeypatch, warehouse, **query):
+    return open_view(monkeypatch, warehouse, "interactions.py", **query)
 
 
 def test_the_list_holds_the_flagged_contacts_of_the_segment_most_friction_first(
@@ -45,7 +35,7 @@ def test_the_list_holds_the_flagged_contacts_of_the_segment_most_friction_first(
         " and interaction_date between ? and ?",
         team, start, last_day,
     )  # fmt: skip
-    app = page(
+    app = view(
         monkeypatch, published_warehouse, segment_kind="team", segment_value=team,
         start=start, end=last_day.isoformat(), flag="escalation",
     )  # fmt: skip
@@ -80,7 +70,7 @@ def test_a_contact_shows_its_stored_transcript_flags_and_machine_evidence(
         " and evidence_turn_index is not null",
         contact["interaction_id"],
     )
-    app = page(monkeypatch, published_warehouse, interaction_id=contact["interaction_id"])
+    app = view(monkeypatch, published_warehouse, interaction_id=contact["interaction_id"])
     assert not app.exception
     friction = next(metric for metric in app.metric if metric.label.startswith("Friction"))
     assert friction.value == f"{contact['friction_score']:.1f}"
@@ -102,14 +92,14 @@ def test_redacted_personal_data_shows_as_its_token(monkeypatch, published_wareho
         "select interaction_id from marts.fct_transcript_turns"
         " where turn_text like '%[CARD]%' order by interaction_id limit 1",
     ).itertuples(index=False)
-    app = page(monkeypatch, published_warehouse, interaction_id=contact)
+    app = view(monkeypatch, published_warehouse, interaction_id=contact)
     transcript = app.dataframe[0].value
     transcript = getattr(transcript, "data", transcript)
     assert transcript["turn_text"].str.contains("[CARD]", regex=False).any()
 
 
 def test_an_unknown_contact_is_named_not_replaced(monkeypatch, published_warehouse):
-    app = page(monkeypatch, published_warehouse, interaction_id="NO-SUCH-CONTACT")
+    app = view(monkeypatch, published_warehouse, interaction_id="NO-SUCH-CONTACT")
     assert not app.exception
     assert any("NO\\-SUCH\\-CONTACT" in warning.value for warning in app.warning)
     assert len(app.dataframe) == 0

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboards import charts
 from orchestration.metrics import registry
+from tests.integration.pages import fetch, page
 
 pytestmark = pytest.mark.slow
-VIEWS = Path(__file__).resolve().parents[2] / "dashboards" / "views"
-
-
-def page(monkeypatch, warehouse, name: str, **query) -> AppTest:
-    monkeypatch.setenv("QM_WAREHOUSE", str(warehouse))
-    app = AppTest.from_file(str(VIEWS / name), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def fetch(warehouse, sql: str, *params):
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql, list(params)).df()
 
 
 def test_needs_attention_lists_the_ranked_items_with_links_to_their_window(

@@ -50,11 +50,13 @@ def date_param(key: str, default: dt.date) -> dt.date:
         return default
 
 
-def sentiment_words(value: float | None) -> str:
+def sentiment_metric(column, label: str, value: float | None) -> None:
+    """A sentiment as a number on VADER's scale, with its reading (±0.05 is neutral) below."""
     if value is None or pd.isna(value):
-        return "–"
+        column.metric(label, "–")
+        return
     mood = "positive" if value >= 0.05 else "negative" if value <= -0.05 else "neutral"
-    return f"{value:+.2f} ({mood})"
+    column.metric(label, f"{value:+.2f}", delta=mood, delta_color="off", delta_arrow="off")
 
 
 def show_interaction(interaction_id: str) -> None:
@@ -76,8 +78,8 @@ def show_interaction(interaction_id: str) -> None:
     )
     columns = st.columns(4)
     columns[0].metric("Friction score (0–100)", charts.format_value("score", row["friction_score"]))
-    columns[1].metric("Customer at start", sentiment_words(row["customer_sentiment_start"]))
-    columns[2].metric("Customer at end", sentiment_words(row["customer_sentiment_end"]))
+    sentiment_metric(columns[1], "Customer at start (−1…+1)", row["customer_sentiment_start"])
+    sentiment_metric(columns[2], "Customer at end (−1…+1)", row["customer_sentiment_end"])
     columns[3].metric("Machine score", charts.format_value("score", row["machine_score"]))
     said = [words for column, words in FLAG_SENTENCES if pd.notna(row[column]) and row[column]]
     cues = [f"{name} ×{row[column]:.0f}" for column, name in CUE_COLUMNS.items()
@@ -98,7 +100,10 @@ def show_interaction(interaction_id: str) -> None:
     evidence_of = evidence.groupby("evidence_turn_index")["question_id"].agg(", ".join)
     if not turns.empty:
         st.markdown("**Transcript** (personal data replaced at ingest by [CARD], [EMAIL] …)")
-        shown = turns.assign(evidence_for=turns["turn_index"].map(evidence_of).fillna(""))
+        shown = turns.assign(
+            evidence_for=turns["turn_index"].map(evidence_of).fillna(""),
+            cues=turns["cues"].fillna(""),
+        )
         st.dataframe(
             shown.style.apply(
                 lambda line: (
@@ -108,23 +113,25 @@ def show_interaction(interaction_id: str) -> None:
             ),
             hide_index=True,
             width="stretch",
+            height=35 * (len(shown) + 1) + 3,  # every turn, no inner scrolling
+            # The text last: a long turn runs on to the right edge, every other column shows.
             column_order=[
                 "turn_number",
                 "begin_seconds",
                 "speaker",
-                "turn_text",
                 "sentiment",
                 "cues",
                 "evidence_for",
+                "turn_text",
             ],  # fmt: skip
             column_config={
-                "turn_number": st.column_config.NumberColumn("Turn", format="%d"),
-                "begin_seconds": st.column_config.NumberColumn("At (s)", format="%.0f"),
-                "speaker": "Speaker",
+                "turn_number": st.column_config.NumberColumn("Turn", format="%d", width=50),
+                "begin_seconds": st.column_config.NumberColumn("At (s)", format="%.0f", width=55),
+                "speaker": st.column_config.TextColumn("Speaker", width=75),
                 "turn_text": st.column_config.TextColumn("Text", width="large"),
-                "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f"),
-                "cues": "Cues",
-                "evidence_for": "Evidence for",
+                "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f", width=80),
+                "cues": st.column_config.TextColumn("Cues", width=90),
+                "evidence_for": st.column_config.TextColumn("Evidence for", width=120),
             },
         )
     st.markdown("**Answers**")

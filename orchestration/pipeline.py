@@ -23,6 +23,7 @@ from typing import TextIO
 import dagster as dg
 
 from orchestration import settings
+from orchestration.ingest import INGEST_ORDER
 
 RUN_LOGGER = "orchestration.run"
 PROGRESS_ATTRIBUTE = "qm_progress"
@@ -231,8 +232,6 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
 
 
 def _is_empty_export(materialization: dg.AssetMaterialization) -> bool:
-    from orchestration.ingest import INGEST_ORDER
-
     key = materialization.asset_key.path
     row_count = materialization.metadata.get("dagster/row_count")
     return (

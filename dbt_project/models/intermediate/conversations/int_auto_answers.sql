@@ -9,14 +9,6 @@ with turns as (
     select * from {{ ref('int_transcript_turns') }}
 ),
 
-interactions as (
-    select * from {{ ref('stg_interactions') }}
-),
-
-forms as (
-    select * from {{ ref('stg_forms') }}
-),
-
 rules as (
     select * from {{ ref('int_auto_rules') }}
 ),
@@ -33,35 +25,12 @@ measures as (
     select * from {{ ref('int_interaction_measures') }}
 ),
 
-transcribed as (
-    select distinct interaction_id from turns
-),
-
-forms_with_rules as (
-    select distinct
-        forms.form_id,
-        forms.form_version,
-        forms.effective_from,
-    from forms
-    inner join rules
-        on forms.form_id = rules.form_id
-),
-
--- the form version in force on the contact's day, one per form that has rules in any version
 interaction_forms as (
-    select
-        interactions.interaction_id,
-        forms_with_rules.form_id,
-        forms_with_rules.form_version,
-    from interactions
-    inner join transcribed
-        on interactions.interaction_id = transcribed.interaction_id
-    inner join forms_with_rules
-        on forms_with_rules.effective_from <= cast(interactions.started_at as date)
-    qualify row_number() over (
-        partition by interactions.interaction_id, forms_with_rules.form_id
-        order by forms_with_rules.effective_from desc, forms_with_rules.form_version desc
-    ) = 1
+    select * from {{ ref('int_auto_interaction_forms') }}
+),
+
+rule_hits as (
+    select * from {{ ref('int_auto_rule_hits') }}
 ),
 
 questions_to_answer as (
@@ -72,75 +41,6 @@ questions_to_answer as (
     inner join rules
         on interaction_forms.form_id = rules.form_id
         and interaction_forms.form_version = rules.form_version
-),
-
--- phrase matching once per distinct (speaker, phrase), then mapped back to the rules
-distinct_phrases as (
-    select distinct
-        speaker,
-        match_phrase,
-    from rule_phrases
-),
-
--- turns matched with the phrases of their speaker (an equality join) and of speaker `any`
-turn_phrase_pairs as (
-    select
-        turns.interaction_id,
-        turns.turn_index,
-        turns.turn_number,
-        turns.begin_seconds,
-        turns.match_text,
-        distinct_phrases.speaker,
-        distinct_phrases.match_phrase,
-    from turns
-    inner join distinct_phrases
-        on turns.speaker = distinct_phrases.speaker
-    union all
-    select
-        turns.interaction_id,
-        turns.turn_index,
-        turns.turn_number,
-        turns.begin_seconds,
-        turns.match_text,
-        distinct_phrases.speaker,
-        distinct_phrases.match_phrase,
-    from turns
-    cross join distinct_phrases
-    where distinct_phrases.speaker = 'any'
-),
-
-phrase_hits as (
-    select
-        interaction_id,
-        turn_index,
-        turn_number,
-        begin_seconds,
-        speaker,
-        match_phrase,
-    from turn_phrase_pairs
-    where contains(match_text, match_phrase)
-),
-
--- each hit mapped to the rules that list its phrase, kept when the rule belongs to the form
--- version in force for the contact (hits first: far fewer rows than contacts × phrases)
-rule_hits as (
-    select distinct
-        phrase_hits.interaction_id,
-        rule_phrases.form_id,
-        rule_phrases.form_version,
-        rule_phrases.question_id,
-        rule_phrases.phrase_role,
-        phrase_hits.turn_index,
-        phrase_hits.turn_number,
-        phrase_hits.begin_seconds,
-    from phrase_hits
-    inner join rule_phrases
-        on phrase_hits.speaker = rule_phrases.speaker
-        and phrase_hits.match_phrase = rule_phrases.match_phrase
-    inner join interaction_forms
-        on phrase_hits.interaction_id = interaction_forms.interaction_id
-        and rule_phrases.form_id = interaction_forms.form_id
-        and rule_phrases.form_version = interaction_forms.form_version
 ),
 
 -- the first turn of each `before` / `after` event

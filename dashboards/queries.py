@@ -261,7 +261,8 @@ def interaction(interaction_id: str) -> pd.DataFrame:
 def transcript(interaction_id: str) -> pd.DataFrame:
     """The contact's turns (text redacted at ingest) with their sentiment and cues."""
     return query(
-        "select turn_index, turn_number, speaker, begin_seconds, turn_text, sentiment, cues"
+        "select turn_index, turn_number, speaker, begin_seconds, turn_text, sentiment, cues,"
+        " machine_evidence_for"
         " from marts.fct_transcript_turns where interaction_id = ? order by turn_index",
         (interaction_id,),
     )

@@ -95,13 +95,10 @@ def show_interaction(interaction_id: str) -> None:
     else:
         st.markdown("**Sentiment per turn**")
         st.altair_chart(charts.turn_sentiment(turns), width="stretch")
-    machine = answers[answers["evaluation_type"] == "auto"]
-    evidence = machine.dropna(subset=["evidence_turn_index"])
-    evidence_of = evidence.groupby("evidence_turn_index")["question_id"].agg(", ".join)
     if not turns.empty:
         st.markdown("**Transcript** (personal data replaced at ingest by [CARD], [EMAIL] …)")
         shown = turns.assign(
-            evidence_for=turns["turn_index"].map(evidence_of).fillna(""),
+            evidence_for=turns["machine_evidence_for"].fillna(""),
             cues=turns["cues"].fillna(""),
         )
         st.dataframe(
@@ -125,13 +122,17 @@ def show_interaction(interaction_id: str) -> None:
                 "turn_text",
             ],  # fmt: skip
             column_config={
-                "turn_number": st.column_config.NumberColumn("Turn", format="%d", width=50),
-                "begin_seconds": st.column_config.NumberColumn("At (s)", format="%.0f", width=55),
-                "speaker": st.column_config.TextColumn("Speaker", width=75),
+                "turn_number": st.column_config.NumberColumn("Turn", format="%d", width="small"),
+                "begin_seconds": st.column_config.NumberColumn(
+                    "At (s)", format="%.0f", width="small"
+                ),
+                "speaker": st.column_config.TextColumn("Speaker", width="small"),
                 "turn_text": st.column_config.TextColumn("Text", width="large"),
-                "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f", width=80),
-                "cues": st.column_config.TextColumn("Cues", width=90),
-                "evidence_for": st.column_config.TextColumn("Evidence for", width=120),
+                "sentiment": st.column_config.NumberColumn(
+                    "Sentiment", format="%+.2f", width="small"
+                ),
+                "cues": st.column_config.TextColumn("Cues", width="small"),
+                "evidence_for": st.column_config.TextColumn("Evidence for", width="medium"),
             },
         )
     st.markdown("**Answers**")

@@ -1,5 +1,6 @@
 -- One row per transcript turn of a known contact: its text as stored (personal data
--- redacted at ingest), its sentiment (VADER compound) and the conversation cues it carries.
+-- redacted at ingest), its sentiment (VADER compound), the conversation cues it carries and
+-- the questions the machine answered on its strength.
 -- What the interaction view shows, and what an analyst reads behind a flag.
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
@@ -18,6 +19,17 @@ cues as (
     group by interaction_id, turn_index
 ),
 
+-- the questions the machine answered on the strength of this turn
+machine_evidence as (
+    select
+        interaction_id,
+        evidence_turn_index as turn_index,
+        string_agg(question_id, ', ' order by question_id) as machine_evidence_for,
+    from {{ ref('int_auto_answers') }}
+    where evidence_turn_index is not null
+    group by interaction_id, evidence_turn_index
+),
+
 final as (
     select
         turns.interaction_id,
@@ -29,6 +41,7 @@ final as (
         turns.turn_text,
         sentiment.compound as sentiment,
         cues.cues,
+        machine_evidence.machine_evidence_for,
     from turns
     left join sentiment
         on turns.interaction_id = sentiment.interaction_id
@@ -36,6 +49,9 @@ final as (
     left join cues
         on turns.interaction_id = cues.interaction_id
         and turns.turn_index = cues.turn_index
+    left join machine_evidence
+        on turns.interaction_id = machine_evidence.interaction_id
+        and turns.turn_index = machine_evidence.turn_index
 )
 
 select * from final

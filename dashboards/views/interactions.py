@@ -95,7 +95,6 @@ def show_interaction(interaction_id: str) -> None:
     else:
         st.markdown("**Sentiment per turn**")
         st.altair_chart(charts.turn_sentiment(turns), width="stretch")
-    if not turns.empty:
         st.markdown("**Transcript** (personal data replaced at ingest by [CARD], [EMAIL] …)")
         shown = turns.assign(
             evidence_for=turns["machine_evidence_for"].fillna(""),

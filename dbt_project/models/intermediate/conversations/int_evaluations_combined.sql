@@ -1,5 +1,6 @@
 -- Human evaluations (staging) and machine evaluations (int_auto_evaluations) in one shape:
--- what the scoring models score.
+-- what the scoring models score. int_auto_evaluations is written with stg_evaluations'
+-- columns; the union matches them by name.
 with human as (
     select * from {{ ref('stg_evaluations') }}
 ),
@@ -9,33 +10,9 @@ machine as (
 ),
 
 final as (
-    select
-        evaluation_id,
-        revision,
-        interaction_id,
-        agent_id,
-        evaluator_id,
-        form_id,
-        form_version,
-        evaluation_type,
-        started_at,
-        submitted_at,
-        updated_at,
-    from human
-    union all
-    select
-        evaluation_id,
-        revision,
-        interaction_id,
-        agent_id,
-        evaluator_id,
-        form_id,
-        form_version,
-        evaluation_type,
-        started_at,
-        submitted_at,
-        updated_at,
-    from machine
+    select * from human
+    union all by name
+    select * from machine
 )
 
 select * from final

@@ -106,10 +106,10 @@ stop_words as (
 ),
 
 customer_words as (
-    select distinct
+    select
         interaction_id,
         turn_index,
-        unnest(string_split(trim(match_text), ' ')) as word,
+        unnest(list_distinct(string_split(trim(match_text), ' '))) as word,
     from turns
     where speaker = 'customer'
 ),

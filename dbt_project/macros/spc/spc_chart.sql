@@ -43,11 +43,12 @@
     ),
     {%- set dispersion = 'measured_dispersion' %}
     {%- endif %}
-    revisions (
-        series_id, stage, subgroup_order, subgroup, value, size, in_baseline, pass, is_revised
-    ) as (
-        select series_id, stage, subgroup_order, subgroup, value, size, in_baseline, 0, true,
+    {# The passes run on the subgroups' baseline flags (one row per subgroup), each pass
+        charting the source's rows with the flags of the pass before. #}
+    revisions (series_id, stage, subgroup_order, in_baseline, pass, is_revised) as (
+        select series_id, stage, subgroup_order, bool_and(in_baseline), 0, true,
         from {{ source }}
+        group by series_id, stage, subgroup_order
 
         union all
 
@@ -55,9 +56,6 @@
             revisions.series_id,
             revisions.stage,
             revisions.subgroup_order,
-            revisions.subgroup,
-            revisions.value,
-            revisions.size,
             revisions.in_baseline and beyond.subgroup_order is null,
             revisions.pass + 1,
             bool_or(revisions.in_baseline and beyond.subgroup_order is not null) over (
@@ -66,7 +64,12 @@
         from revisions
         left join (
             select distinct series_id, stage, subgroup_order,
-            from ({{ spc_chart('revisions', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})
+            from ({{ spc_chart(
+                '(select source_rows.* replace (flags.in_baseline as in_baseline) from '
+                ~ source ~ ' as source_rows inner join revisions as flags'
+                ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
+                chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion
+            ) }})
             where in_baseline and (value > ucl or value < lcl)
         ) as beyond
             on revisions.series_id = beyond.series_id
@@ -75,9 +78,15 @@
         where revisions.is_revised and revisions.pass < {{ max_passes }}
     ),
 
-    revised as (
-        select * exclude (pass, is_revised) from revisions
+    revised_flags as (
+        select series_id, stage, subgroup_order, in_baseline, from revisions
         qualify pass = max(pass) over (partition by series_id, stage)
+    ),
+
+    revised as (
+        select source_rows.* replace (revised_flags.in_baseline as in_baseline),
+        from {{ source }} as source_rows
+        inner join revised_flags using (series_id, stage, subgroup_order)
     )
 
     select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})

@@ -21,9 +21,6 @@ final as (
         {{ match_text('turns.turn_text') }} as match_text,
         interactions.channel,
         row_number() over (
-            partition by turns.interaction_id, turns.speaker order by turns.turn_index
-        ) as speaker_turn_number,
-        row_number() over (
             partition by turns.interaction_id order by turns.turn_index
         ) as turn_number,
     from turns

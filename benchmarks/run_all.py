@@ -90,8 +90,9 @@ elif stage == "pages":
     sys.exit(0)
 elif stage == "intelligence":
     # Conversation intelligence on >= 1M transcript turns: redaction (in-process, as the
-    # ingest runs it), then sentiment, cues, friction and machine scoring (the dbt models of
-    # models/intermediate/conversations, timed by dbt itself on the pipeline's build file),
+    # ingest runs it), then sentiment, cues, friction and machine scoring (stg_transcripts and
+    # the dbt models of models/intermediate/conversations, timed by dbt itself on the
+    # pipeline's build file),
     # against a plain vaderSentiment loop over a sample of the same turns.
     import os, random, subprocess
     import pyarrow.parquet as pq
@@ -111,7 +112,8 @@ elif stage == "intelligence":
     target = folder / "intel" / "target"
     tick = time.perf_counter()
     from orchestration.settings import dbt_executable
-    subprocess.run([dbt_executable(), "run", "--select", "path:models/intermediate/conversations",
+    subprocess.run([dbt_executable(), "run", "--select",
+                    "stg_transcripts path:models/intermediate/conversations",
                     "--target-path", str(target), "--log-path", str(target)],
                    cwd="dbt_project", check=True, capture_output=True,
                    env={**os.environ, "QM_BUILD_WAREHOUSE": str(build)})

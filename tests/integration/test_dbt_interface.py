@@ -52,15 +52,17 @@ def test_every_mart_table_and_column_comment_is_its_yml_description(warehouse):
         assert (comment or "").strip() == entry["description"].strip(), f"{table}.{column}"
 
 
-def test_staging_views_carry_their_comments_too(warehouse):
+def test_staging_views_and_tables_carry_their_comments_too(warehouse):
     staging = documented("staging")
-    views = dict(
+    relations = dict(
         warehouse.execute(
             "select view_name, comment from duckdb_views() where schema_name = 'staging'"
+            " union all"
+            " select table_name, comment from duckdb_tables() where schema_name = 'staging'"
         ).fetchall()
     )
-    assert views and set(views) == set(staging)
-    for name, comment in views.items():
+    assert relations and set(relations) == set(staging)
+    for name, comment in relations.items():
         assert (comment or "").strip() == staging[name]["description"].strip(), name
     [comment] = warehouse.execute(
         "select comment from duckdb_columns() where schema_name = 'staging'"

@@ -1,3 +1,7 @@
+-- A table, unlike the other staging models: the restatement window over every turn runs
+-- once, not again in each of its tests and in int_transcript_turns.
+{{ config(materialized='table') }}
+
 with source as (
     select * from {{ source('raw', 'transcripts') }}
 ),

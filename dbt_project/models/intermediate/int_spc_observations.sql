@@ -1,6 +1,9 @@
+{{ config(materialized='view') }}
 -- The observations of int_metric_observations repeated for every segment and grain their
 -- metric is charted on (registry `segments` and `grains`): one row per observation and SPC
--- series, with the subgroup it falls in.
+-- series, with the subgroup it falls in. A view: its two readers (int_spc_subgroups,
+-- int_spc_engine_input) compute it faster than a table of every observation per series (83M
+-- rows at a year's scale) is written and read back.
 {%- set charted = [] %}
 {%- for metric in var('metrics') %}
     {%- for segment in metric.segments %}

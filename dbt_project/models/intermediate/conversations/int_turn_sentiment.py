@@ -505,7 +505,10 @@ def model(dbt, session):
         "interaction_id, turn_index, speaker, turn_text"
     )
     reader = turns.to_arrow_reader(BATCH_TURNS)
-    batches = scored_turns(reader, vocabulary)
+    try:
+        batches = scored_turns(reader, vocabulary)
+    finally:
+        reader.close()  # frees the query's buffers in DuckDB before the output is stored
     if not batches:
         empty = turns.limit(0).to_arrow_table()
         return pa.Table.from_batches([], schema=OUTPUT_SCHEMA_FOR(empty.schema))

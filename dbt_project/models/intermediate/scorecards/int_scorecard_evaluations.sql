@@ -1,0 +1,59 @@
+-- The evaluations behind the scorecards, once per period grain: every scored evaluation of a
+-- person (evaluation_type standard, source `human`) or of the machine (auto, source
+-- `machine`) at its latest revision, in the ISO week (Monday) and the calendar month of the
+-- contact's start (attributed_at, as everywhere else). Calibration evaluations measure
+-- evaluators, not agents, and are left out; so is an evaluation without a score (every
+-- section N/A). The team is the agent's team on the contact's day (fct_evaluations).
+with evaluations as (
+    select * from {{ ref('fct_evaluations') }}
+    where evaluation_type in ('standard', 'auto')
+        and score is not null
+),
+
+sourced as (
+    select
+        *,
+        case when is_agent_scored then 'human' else 'machine' end as source,
+    from evaluations
+),
+
+periods as (
+    {% for grain in ['week', 'month'] %}
+        select
+            evaluation_id,
+            '{{ grain }}' as period_grain,
+            cast({{ dbt.date_trunc(grain, 'attributed_at') }} as date) as period_start,
+            cast(
+                {{ dbt.dateadd(grain, 1, dbt.date_trunc(grain, 'attributed_at')) }} as date
+            ) as next_period_start,
+            cast(
+                {{ dbt.dateadd(grain, -1, dbt.date_trunc(grain, 'attributed_at')) }} as date
+            ) as previous_period_start,
+        from sourced
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        sourced.evaluation_id,
+        sourced.source,
+        periods.period_grain,
+        periods.period_start,
+        cast({{ dbt.dateadd('day', -1, 'periods.next_period_start') }} as date) as period_end,
+        periods.previous_period_start,
+        sourced.agent_id,
+        sourced.team_id,
+        sourced.team_name,
+        sourced.site,
+        sourced.form_id,
+        sourced.form_version,
+        sourced.attributed_at,
+        sourced.score,
+        sourced.is_critical_fail,
+    from sourced
+    inner join periods
+        on sourced.evaluation_id = periods.evaluation_id
+)
+
+select * from final

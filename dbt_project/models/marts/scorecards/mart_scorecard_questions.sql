@@ -1,0 +1,143 @@
+-- Question pass rates behind the scorecards: per segment (an agent, or a team), period grain
+-- (ISO week | month), period, source (human | machine), form and question, how many answers
+-- passed the question and the Wilson interval of that share:
+--   pass_rate = passed / answered (N/A answers left out; failed = a `no`, or under half the
+--   points of a scale question, as fct_evaluation_answers.is_failed)
+--   bounds (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), z at var('scorecards').confidence
+-- The evaluations are those of mart_agent_scorecard and mart_team_scorecard
+-- (int_scorecard_evaluations): an agent's rows carry the team the agent scorecard gives for
+-- the period, a team's rows count the answers of the evaluations attributed to the team.
+-- Questions with only N/A answers in a period have no row. Question text, section and
+-- position are those of the latest form version answered in the period.
+with evaluations as (
+    select * from {{ ref('int_scorecard_evaluations') }}
+),
+
+answers as (
+    select * from {{ ref('fct_evaluation_answers') }}
+),
+
+questions as (
+    select * from {{ ref('dim_questions') }}
+),
+
+agent_scorecards as (
+    select * from {{ ref('mart_agent_scorecard') }}
+),
+
+period_answers as (
+    select
+        evaluations.agent_id,
+        evaluations.team_id,
+        evaluations.period_grain,
+        evaluations.period_start,
+        evaluations.period_end,
+        evaluations.source,
+        answers.form_id,
+        answers.form_version,
+        answers.question_id,
+        answers.is_na,
+        answers.is_failed,
+    from evaluations
+    inner join answers
+        on evaluations.evaluation_id = answers.evaluation_id
+),
+
+{% set levels = {'agent': 'agent_id', 'team': 'team_id'} %}
+segment_counts as (
+    {% for kind, key in levels.items() %}
+        select
+            '{{ kind }}' as segment_kind,
+            {{ key }} as segment_value,
+            period_grain,
+            period_start,
+            period_end,
+            source,
+            form_id,
+            question_id,
+            max(form_version) as latest_form_version,
+            count(*) filter (where not is_na) as answered_count,
+            count(*) filter (where not is_na and not is_failed) as passed_count,
+            count(*) filter (where not is_na and is_failed) as failed_count,
+            count(*) filter (where is_na) as na_count,
+        from period_answers
+        where {{ key }} is not null
+        group by all
+        having count(*) filter (where not is_na) > 0
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+team_names as (
+    select
+        team_id,
+        period_grain,
+        period_start,
+        source,
+        arg_max(team_name, attributed_at) as team_name,
+        arg_max(site, attributed_at) as site,
+    from evaluations
+    where team_id is not null
+    group by all
+),
+
+with_rates as (
+    select
+        segment_counts.*,
+        passed_count / answered_count as pass_rate,
+        {{ wilson_bound('passed_count', 'answered_count', normal_quantile(), -1) }}
+            as pass_rate_lower,
+        {{ wilson_bound('passed_count', 'answered_count', normal_quantile(), 1) }}
+            as pass_rate_upper,
+    from segment_counts
+),
+
+final as (
+    select
+        with_rates.segment_kind,
+        with_rates.segment_value,
+        case when with_rates.segment_kind = 'agent' then with_rates.segment_value end
+            as agent_id,
+        agent_scorecards.agent_name,
+        coalesce(agent_scorecards.team_id, team_names.team_id) as team_id,
+        coalesce(agent_scorecards.team_name, team_names.team_name) as team_name,
+        coalesce(agent_scorecards.site, team_names.site) as site,
+        with_rates.period_grain,
+        with_rates.period_start,
+        with_rates.period_end,
+        with_rates.source,
+        with_rates.form_id,
+        with_rates.question_id,
+        questions.question_text,
+        questions.section_id,
+        questions.section_position,
+        questions.question_position,
+        questions.critical_level,
+        cast({{ scorecard_confidence() }} as double) as confidence_level,
+        with_rates.answered_count,
+        with_rates.passed_count,
+        with_rates.failed_count,
+        with_rates.na_count,
+        with_rates.pass_rate,
+        with_rates.pass_rate_lower,
+        with_rates.pass_rate_upper,
+    from with_rates
+    left join agent_scorecards
+        on with_rates.segment_kind = 'agent'
+        and with_rates.segment_value = agent_scorecards.agent_id
+        and with_rates.period_grain = agent_scorecards.period_grain
+        and with_rates.period_start = agent_scorecards.period_start
+        and with_rates.source = agent_scorecards.source
+    left join team_names
+        on with_rates.segment_kind = 'team'
+        and with_rates.segment_value = team_names.team_id
+        and with_rates.period_grain = team_names.period_grain
+        and with_rates.period_start = team_names.period_start
+        and with_rates.source = team_names.source
+    left join questions
+        on with_rates.form_id = questions.form_id
+        and with_rates.latest_form_version = questions.form_version
+        and with_rates.question_id = questions.question_id
+)
+
+select * from final

@@ -29,6 +29,12 @@ st.navigation(
             url_path="control-chart",
         ),
         st.Page(
+            VIEWS / "scorecards.py",
+            title="Scorecards",
+            icon=":material/leaderboard:",
+            url_path="scorecards",
+        ),
+        st.Page(
             VIEWS / "interactions.py",
             title="Interactions",
             icon=":material/forum:",

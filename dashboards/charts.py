@@ -297,3 +297,95 @@ def turn_sentiment(turns: pd.DataFrame) -> alt.LayerChart:
         .encode(y="low:Q", y2="high:Q")
     )
     return alt.layer(neutral, bars).properties(width="container", height=180, autosize=FIT_WIDTH)
+
+
+def interval_bars(
+    rows: pd.DataFrame,
+    label: str,
+    value: str,
+    lower: str,
+    upper: str,
+    value_title: str,
+    value_format: str = ".1f",
+    reference: float | None = None,
+    reference_title: str | None = None,
+    colour: str | None = None,
+    colour_title: str | None = None,
+    domain: tuple[float, float] | None = None,
+) -> alt.LayerChart:
+    """One row per item (label), its estimate as a dot and its interval as a line from
+    `lower` to `upper`, in the order of `rows`; an optional vertical reference (a median, a
+    zero) as a dashed rule. Coloured by `colour` when given (e.g. whether an interval clears
+    the reference). As wide as its column, 26 px per row."""
+    kept = [label, value, lower, upper, *([colour] if colour else [])]
+    shown = rows[kept].copy()
+    order = shown[label].tolist()
+    y = alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
+    x = alt.X(f"{value}:Q", title=value_title, scale=scale, axis=alt.Axis(format=value_format))
+    encoding = {"y": y, "tooltip": [
+        alt.Tooltip(f"{label}:N", title="Item"),
+        alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+        alt.Tooltip(f"{lower}:Q", title="Interval from", format=value_format),
+        alt.Tooltip(f"{upper}:Q", title="Interval to", format=value_format),
+    ]}  # fmt: skip
+    if colour:
+        encoding["color"] = alt.Color(f"{colour}:N", title=colour_title)
+    base = alt.Chart(shown)
+    whiskers = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X(f"{lower}:Q", scale=scale, title=value_title), x2=f"{upper}:Q", **encoding
+    )
+    dots = base.mark_circle(size=70, opacity=1).encode(x=x, **encoding)
+    layers = [whiskers, dots]
+    if reference is not None and pd.notna(reference):
+        rule = (
+            alt.Chart(pd.DataFrame({"reference": [reference], "title": [reference_title or ""]}))
+            .mark_rule(strokeDash=[6, 4], color="#555")
+            .encode(x="reference:Q", tooltip=[alt.Tooltip("title:N", title="Line"),
+                                              alt.Tooltip("reference:Q", title="At",
+                                                          format=value_format)])
+        )  # fmt: skip
+        layers.insert(0, rule)
+    height = 26 * max(len(shown), 1) + 10
+    return alt.layer(*layers).properties(width="container", height=height, autosize=FIT_WIDTH)
+
+
+def interval_trend(
+    rows: pd.DataFrame,
+    period: str,
+    value: str,
+    lower: str,
+    upper: str,
+    value_title: str,
+    series: str,
+    series_title: str,
+    value_format: str = ".1f",
+) -> alt.LayerChart:
+    """An estimate per period as a line with its interval as a shaded band, one colour per
+    series (e.g. human and machine scores); periods without an interval show the dot only."""
+    shown = rows[[period, value, lower, upper, series]]
+    colour = alt.Color(f"{series}:N", title=series_title)
+    x = alt.X(f"{period}:T", title=None)
+    band = (
+        alt.Chart(shown)
+        .mark_area(opacity=0.18)
+        .encode(x=x, y=alt.Y(f"{lower}:Q", title=value_title), y2=f"{upper}:Q", color=colour)
+    )
+    line = (
+        alt.Chart(shown)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y(f"{value}:Q", title=value_title, scale=alt.Scale(zero=False),
+                    axis=alt.Axis(format=value_format)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip(f"{period}:T", title="Period from", format="%d %b %Y"),
+                alt.Tooltip(f"{series}:N", title=series_title),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+                alt.Tooltip(f"{lower}:Q", title="Interval from", format=value_format),
+                alt.Tooltip(f"{upper}:Q", title="Interval to", format=value_format),
+            ],
+        )
+    )  # fmt: skip
+    return alt.layer(band, line).properties(width="container", height=260, autosize=FIT_WIDTH)

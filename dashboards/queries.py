@@ -278,3 +278,89 @@ def interaction_answers(interaction_id: str) -> pd.DataFrame:
         " order by evaluation_type = 'auto' desc, evaluation_id, question_id",
         (interaction_id,),
     )
+
+
+# Scorecards (marts/scorecards): how far each score can be trusted.
+SCORECARD_COLUMNS = """
+    confidence_level, period_start, period_end, source, evaluations_count, mean_score, mean_score_lower,
+    mean_score_upper, critical_fail_count, critical_fail_rate, critical_fail_rate_lower,
+    critical_fail_rate_upper, previous_mean_score, mean_score_change, mean_score_change_lower,
+    mean_score_change_upper, is_mean_score_change_distinguishable
+"""
+
+
+def scorecard_periods(grain: str) -> list[dt.date]:
+    """Every period (start day) of a grain with a scorecard, newest first."""
+    rows = query(
+        "select distinct period_start from marts.mart_team_scorecard where period_grain = ?"
+        " order by period_start desc",
+        (grain,),
+    )
+    return [value.date() for value in rows["period_start"]]
+
+
+def team_scorecards(grain: str, source: str, period_start: dt.date) -> pd.DataFrame:
+    """Every team's scorecard of one period, best first."""
+    return query(
+        f"select team_id, team_name, site, agents_count, {SCORECARD_COLUMNS},"
+        " rank_in_centre, centre_median_score, centre_median_comparison"
+        " from marts.mart_team_scorecard"
+        " where period_grain = ? and source = ? and period_start = ?"
+        " order by mean_score desc nulls last, team_id",
+        (grain, source, period_start),
+    )
+
+
+def agent_scorecards(
+    grain: str, source: str, period_start: dt.date, team_id: str | None
+) -> pd.DataFrame:
+    """Every agent's scorecard of one period (of one team, if given), best first."""
+    where = "period_grain = ? and source = ? and period_start = ?"
+    params: list = [grain, source, period_start]
+    if team_id:
+        where += " and team_id = ?"
+        params.append(team_id)
+    return query(
+        f"select agent_id, agent_name, team_id, team_name, {SCORECARD_COLUMNS},"
+        " rank_in_team, team_agents_count, team_median_score, team_median_comparison"
+        f" from marts.mart_agent_scorecard where {where}"
+        " order by team_name, mean_score desc nulls last, agent_id",
+        tuple(params),
+    )
+
+
+def agent_scorecard_history(agent_id: str, grain: str) -> pd.DataFrame:
+    """One agent's scorecards over time, human and machine."""
+    return query(
+        f"select agent_id, agent_name, team_id, team_name, {SCORECARD_COLUMNS},"
+        " rank_in_team, team_agents_count, team_median_score, team_median_comparison"
+        " from marts.mart_agent_scorecard where agent_id = ? and period_grain = ?"
+        " order by period_start, source",
+        (agent_id, grain),
+    )
+
+
+def question_pass_rates(
+    segment_kind: str, segment_value: str, grain: str, source: str, period_start: dt.date
+) -> pd.DataFrame:
+    """Pass rate of each question for one agent or team and period, form order."""
+    return query(
+        "select form_id, question_id, question_text, critical_level, answered_count,"
+        " passed_count, failed_count, pass_rate, pass_rate_lower, pass_rate_upper"
+        " from marts.mart_scorecard_questions where segment_kind = ? and segment_value = ?"
+        " and period_grain = ? and source = ? and period_start = ?"
+        " order by form_id, section_position, question_position",
+        (segment_kind, segment_value, grain, source, period_start),
+    )
+
+
+def latest_evaluations(agent_id: str, evaluation_type: str, limit: int = 15) -> pd.DataFrame:
+    """An agent's latest evaluations of one type (standard: people; auto: the machine)."""
+    return query(
+        "select evaluation_id, interaction_id, evaluation_type, evaluator_id, submitted_at,"
+        " attributed_at, channel, score, is_critical_fail, failed_questions_count,"
+        " revisions_count from marts.fct_evaluations"
+        " where agent_id = ? and evaluation_type = ?"
+        " order by attributed_at desc, evaluation_id limit ?",
+        (agent_id, evaluation_type, limit),
+    )

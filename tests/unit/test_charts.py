@@ -184,3 +184,66 @@ def test_the_dispersion_part_has_no_target_line():
     spec = charts.control_chart_part(spc_frame(), "s", QA).to_dict()
     fields = [layer.get("encoding", {}).get("y", {}).get("field") for layer in spec["layer"]]
     assert "target" not in fields
+
+
+def agents_with_intervals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "agent": ["Ana (A1)", "Bo (A2)", "Cy (A3)"],
+            "mean_score": [91.0, 80.0, 62.0],
+            "mean_score_lower": [85.0, 70.0, 55.0],
+            "mean_score_upper": [97.0, 90.0, 69.0],
+            "comparison": ["above", "not distinguishable", "below"],
+            "unused": [1, 2, 3],
+        }
+    )
+
+
+def test_interval_bars_draw_each_interval_and_the_reference_in_the_rows_order():
+    spec = charts.interval_bars(
+        agents_with_intervals(), "agent", "mean_score", "mean_score_lower",
+        "mean_score_upper", "QA score (points)", reference=80.0,
+        reference_title="Team median", colour="comparison", colour_title="Against the median",
+    ).to_dict()  # fmt: skip
+    rule, whiskers, dots = spec["layer"]
+    assert whiskers["encoding"]["x"]["field"] == "mean_score_lower"
+    assert whiskers["encoding"]["x2"]["field"] == "mean_score_upper"
+    assert dots["encoding"]["x"]["field"] == "mean_score"
+    assert dots["encoding"]["y"]["sort"] == ["Ana (A1)", "Bo (A2)", "Cy (A3)"]
+    assert dots["encoding"]["color"]["field"] == "comparison"
+    assert rule["mark"]["strokeDash"] == [6, 4]
+    assert spec["height"] == 26 * 3 + 10 and spec["width"] == "container"
+    plotted = spec["datasets"][whiskers["data"]["name"]]
+    assert set(plotted[0]) == {"agent", "mean_score", "mean_score_lower", "mean_score_upper",
+                               "comparison"}  # fmt: skip
+
+
+def test_interval_bars_without_a_reference_have_no_rule():
+    spec = charts.interval_bars(
+        agents_with_intervals(), "agent", "mean_score", "mean_score_lower",
+        "mean_score_upper", "QA score (points)", domain=(0, 100),
+    ).to_dict()  # fmt: skip
+    assert len(spec["layer"]) == 2
+    assert spec["layer"][1]["encoding"]["x"]["scale"]["domain"] == [0, 100]
+
+
+def test_interval_trend_shades_the_interval_behind_each_series_line():
+    rows = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-06-01", "2026-06-08"] * 2),
+            "mean_score": [80.0, 82.0, 75.0, 76.0],
+            "mean_score_lower": [74.0, 77.0, 74.0, 75.0],
+            "mean_score_upper": [86.0, 87.0, 76.0, 77.0],
+            "source": ["human", "human", "machine", "machine"],
+        }
+    )
+    band, line = charts.interval_trend(
+        rows, "period_start", "mean_score", "mean_score_lower", "mean_score_upper",
+        "QA score (points)", "source", "Scored by",
+    ).to_dict()["layer"]  # fmt: skip
+    assert band["mark"]["type"] == "area"
+    assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == (
+        "mean_score_lower", "mean_score_upper",
+    )  # fmt: skip
+    assert line["encoding"]["color"]["field"] == "source"
+    assert line["encoding"]["y"]["field"] == "mean_score"

@@ -1,0 +1,292 @@
+"""Scorecards: team and agent scores of a week or month with how far each can be trusted
+(t-intervals, the "not distinguishable from the median" flag, the change against the
+period before), how much of each agent's work is scored; and one agent by URL
+(`?agent_id=…`): the trend, question pass rates and latest evaluations."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, queries
+from dashboards.filters import url_select
+
+GRAINS = {"week": "Week", "month": "Month"}
+SOURCES = {"human": "People (standard evaluations)", "machine": "Machine (every transcript)"}
+SCORE_TITLE = "QA score (points, 0–100)"
+ALL_TEAMS = "all"
+EVALUATION_TYPES = {"human": "standard", "machine": "auto"}  # fct_evaluations.evaluation_type
+
+
+def period_label(grain: str, start: dt.date) -> str:
+    return f"{start:%B %Y}" if grain == "month" else f"Week of {start:%d %b %Y}"
+
+
+def interval_text(lower: float, upper: float, digits: int = 1, scale: float = 1.0) -> str:
+    """An interval as people read it; a dash where there is none (too few evaluations)."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "–"
+    return f"{scale * lower:.{digits}f} – {scale * upper:.{digits}f}"
+
+
+def with_interval_texts(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(
+        score_interval=[
+            interval_text(low, high)
+            for low, high in zip(rows["mean_score_lower"], rows["mean_score_upper"], strict=True)
+        ],
+        critical_interval=[
+            interval_text(low, high, 0, 100)
+            for low, high in zip(
+                rows["critical_fail_rate_lower"], rows["critical_fail_rate_upper"], strict=True
+            )
+        ],
+        change_interval=[
+            interval_text(low, high)
+            for low, high in zip(
+                rows["mean_score_change_lower"], rows["mean_score_change_upper"], strict=True
+            )
+        ],
+    )
+
+
+def level_text(rows: pd.DataFrame) -> str:
+    """The intervals' confidence level as the marts state it ("95 %")."""
+    return f"{100 * rows['confidence_level'].iloc[0]:.0f} %"
+
+
+def score_columns(level: str) -> dict:
+    return {
+        "evaluations_count": st.column_config.NumberColumn("Evaluations", format="%d"),
+        "mean_score": st.column_config.NumberColumn("Mean score", format="%.1f"),
+        "score_interval": st.column_config.TextColumn(f"{level} interval"),
+        "critical_fail_rate": st.column_config.NumberColumn("Critical fails", format="percent"),
+        "critical_interval": st.column_config.TextColumn(f"Critical fails, {level} interval (%)"),
+        "mean_score_change": st.column_config.NumberColumn("Change vs before", format="%+.1f"),
+        "change_interval": st.column_config.TextColumn(f"Change, {level} interval"),
+    }
+
+
+def scorecard_link(agent_id: str, grain: str, source: str) -> str:
+    return f"scorecards?agent_id={agent_id}&grain={grain}&source={source}"
+
+
+def show_overview(grain: str, source: str) -> None:
+    periods = queries.scorecard_periods(grain)
+    if not periods:
+        st.info("No evaluation has been scored yet: nothing to show.")
+        st.stop()
+    period_keys = [start.isoformat() for start in periods]
+    period = url_select(
+        "Period", period_keys, "period",
+        lambda key: period_label(grain, dt.date.fromisoformat(key)),
+    )  # fmt: skip
+    if period is None:
+        st.stop()
+    start = dt.date.fromisoformat(period)
+    teams = queries.team_scorecards(grain, source, start)
+    team_names = dict(zip(teams["team_id"], teams["team_name"], strict=True))
+    team = url_select(
+        "Team", [ALL_TEAMS, *team_names], "team",
+        lambda key: "All teams" if key == ALL_TEAMS else charts.team_label(key, team_names[key]),
+    )  # fmt: skip
+    if team is None:
+        st.stop()
+    if teams.empty:
+        st.info("No evaluation of this source in this period.")
+        return
+    level = level_text(teams)
+    columns = score_columns(level)
+    st.caption(
+        charts.plain(
+            f"{period_label(grain, start)}, scored by {SOURCES[source].split(' (')[0].lower()}."
+            f" Each dot is a mean score, its line the {level} interval: two scores whose lines"
+            " overlap a lot may not differ at all."
+        )
+    )
+
+    st.subheader("Teams")
+    labelled = teams.assign(team=[charts.team_label(t, n) for t, n in
+                                  zip(teams["team_id"], teams["team_name"], strict=True)])  # fmt: skip
+    st.altair_chart(
+        charts.interval_bars(
+            labelled, "team", "mean_score", "mean_score_lower", "mean_score_upper",
+            SCORE_TITLE, reference=labelled["centre_median_score"].iloc[0],
+            reference_title="Median of the teams", colour="centre_median_comparison",
+            colour_title="Against the median of the teams",
+        ),
+        width="stretch",
+    )  # fmt: skip
+    st.dataframe(
+        with_interval_texts(labelled),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "team",
+            "agents_count",
+            *columns,
+            "rank_in_centre",
+            "centre_median_comparison",
+        ],  # fmt: skip
+        column_config={
+            "team": "Team",
+            "agents_count": st.column_config.NumberColumn("Agents", format="%d"),
+            **columns,
+            "rank_in_centre": st.column_config.NumberColumn("Rank", format="%d"),
+            "centre_median_comparison": "Against the median of the teams",
+        },
+    )
+
+    st.subheader("Agents")
+    agents = queries.agent_scorecards(grain, source, start, None if team == ALL_TEAMS else team)
+    if agents.empty:
+        st.info("No agent has an evaluation of this source in this period.")
+        return
+    agents = agents.assign(
+        agent=[f"{name} ({agent})" for agent, name in
+               zip(agents["agent_id"], agents["agent_name"], strict=True)],
+        link=[scorecard_link(agent, grain, source) for agent in agents["agent_id"]],
+    )  # fmt: skip
+    one_team = team != ALL_TEAMS
+    st.altair_chart(
+        charts.interval_bars(
+            agents, "agent", "mean_score", "mean_score_lower", "mean_score_upper", SCORE_TITLE,
+            reference=agents["team_median_score"].iloc[0] if one_team else None,
+            reference_title="Team median", colour="team_median_comparison",
+            colour_title="Against the team median",
+        ),
+        width="stretch",
+    )  # fmt: skip
+    st.dataframe(
+        with_interval_texts(agents),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "link",
+            "team_name",
+            *columns,
+            "rank_in_team",
+            "team_median_comparison",
+        ],  # fmt: skip
+        column_config={
+            "link": st.column_config.LinkColumn("Agent", display_text=r"agent_id=([^&]*)"),
+            "team_name": "Team",
+            **columns,
+            "rank_in_team": st.column_config.NumberColumn("Rank in team", format="%d"),
+            "team_median_comparison": "Against the team median",
+        },
+    )
+
+
+def show_agent(agent_id: str, grain: str, source: str) -> None:
+    history = queries.agent_scorecard_history(agent_id, grain)
+    if history.empty:
+        st.warning(charts.plain(f"The warehouse has no scorecard for agent “{agent_id}”."))
+        return
+    latest = history.iloc[-1]
+    st.subheader(charts.plain(f"{latest['agent_name']} ({agent_id})"))
+    st.caption(charts.plain(f"Team {charts.team_label(latest['team_id'], latest['team_name'])}"))
+    level = level_text(history)
+    st.markdown(f"**Mean score per {grain}, people and machine, with {level} intervals**")
+    st.altair_chart(
+        charts.interval_trend(
+            history, "period_start", "mean_score", "mean_score_lower", "mean_score_upper",
+            SCORE_TITLE, "source", "Scored by",
+        ),
+        width="stretch",
+    )  # fmt: skip
+    own = history[history["source"] == source]
+    if own.empty:
+        st.info(f"No {source} evaluation of this agent yet.")
+        return
+    periods = [start.date().isoformat() for start in own["period_start"][::-1]]
+    period = url_select(
+        "Period", periods, "period", lambda key: period_label(grain, dt.date.fromisoformat(key))
+    )
+    if period is None:
+        st.stop()
+    start = dt.date.fromisoformat(period)
+    card = own[own["period_start"].dt.date == start].iloc[0]
+    columns = st.columns(4)
+    columns[0].metric("Evaluations", f"{card['evaluations_count']:.0f}")
+    columns[1].metric(
+        "Mean score", charts.format_value("score", card["mean_score"]),
+        help=f"{level} interval {interval_text(card['mean_score_lower'], card['mean_score_upper'])}",
+    )  # fmt: skip
+    columns[2].metric(
+        "Critical fails", charts.format_value("percent", card["critical_fail_rate"]),
+    )  # fmt: skip
+    columns[3].metric(
+        f"Rank in team (of {card['team_agents_count']:.0f})", f"{card['rank_in_team']:.0f}"
+    )
+    st.write(
+        charts.plain(
+            f"{period_label(grain, start)}: mean {card['mean_score']:.1f}"
+            f" ({level} interval {interval_text(card['mean_score_lower'], card['mean_score_upper'])}),"
+            f" {card['team_median_comparison']}"
+            f" (team median {card['team_median_score']:.1f})."
+        )
+    )
+    st.markdown(f"**Question pass rates: {period_label(grain, start)}**")
+    questions = queries.question_pass_rates("agent", agent_id, grain, source, start)
+    if questions.empty:
+        st.info("No answered question in this period.")
+    else:
+        st.altair_chart(
+            charts.interval_bars(
+                questions, "question_text", "pass_rate", "pass_rate_lower", "pass_rate_upper",
+                f"Pass rate ({level} interval)", value_format=".0%", domain=(0, 1),
+            ),
+            width="stretch",
+        )  # fmt: skip
+    st.markdown(f"**Latest evaluations by {'people' if source == 'human' else 'the machine'}**")
+    evaluations = queries.latest_evaluations(agent_id, EVALUATION_TYPES[source])
+    st.dataframe(
+        evaluations.assign(
+            by=evaluations["evaluation_type"].map({"standard": "people", "auto": "machine"}),
+            link="interactions?interaction_id=" + evaluations["interaction_id"],
+        ),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "attributed_at",
+            "link",
+            "by",
+            "evaluator_id",
+            "channel",
+            "score",
+            "is_critical_fail",
+            "failed_questions_count",
+            "revisions_count",
+        ],  # fmt: skip
+        column_config={
+            "attributed_at": st.column_config.DatetimeColumn("Contact (UTC)", format="D MMM HH:mm"),
+            "link": st.column_config.LinkColumn("Contact", display_text=r"interaction_id=(.*)$"),
+            "by": "By",
+            "evaluator_id": "Evaluator",
+            "channel": "Channel",
+            "score": st.column_config.NumberColumn("Score", format="%.1f"),
+            "is_critical_fail": "Critical fail",
+            "failed_questions_count": st.column_config.NumberColumn(
+                "Failed questions", format="%d"
+            ),
+            "revisions_count": st.column_config.NumberColumn("Revisions", format="%d"),
+        },
+    )
+
+
+st.title("Scorecards")
+try:
+    grain = url_select("Period length", list(GRAINS), "grain", GRAINS.get)
+    source = url_select("Scored by", list(SOURCES), "source", SOURCES.get)
+    if grain is None or source is None:
+        st.stop()
+    wanted = st.query_params.get("agent_id")
+    if wanted:
+        st.markdown("[← All scorecards](scorecards)")
+        show_agent(wanted, grain, source)
+    else:
+        show_overview(grain, source)
+except queries.WarehouseMissing as missing:
+    st.error(f"No published warehouse at `{missing}` yet. Build it with `qm run`.")
+    st.stop()

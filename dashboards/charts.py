@@ -312,11 +312,13 @@ def interval_bars(
     colour: str | None = None,
     colour_title: str | None = None,
     domain: tuple[float, float] | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
     """One row per item (label), its estimate as a dot and its interval as a line from
     `lower` to `upper`, in the order of `rows`; an optional vertical reference (a median, a
     zero) as a dashed rule. Coloured by `colour` when given (e.g. whether an interval clears
-    the reference). As wide as its column, 26 px per row."""
+    the reference), `colours` (value → colour) fixing each value's colour; the legend sits
+    below with its labels whole. As wide as its column, 26 px per row."""
     kept = [label, value, lower, upper, *([colour] if colour else [])]
     shown = rows[kept].copy()
     order = shown[label].tolist()
@@ -330,7 +332,15 @@ def interval_bars(
         alt.Tooltip(f"{upper}:Q", title="Interval to", format=value_format),
     ]}  # fmt: skip
     if colour:
-        encoding["color"] = alt.Color(f"{colour}:N", title=colour_title)
+        colour_scale = (
+            alt.Scale(domain=list(colours), range=list(colours.values()))
+            if colours
+            else alt.Undefined
+        )
+        legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, titleLimit=0)
+        encoding["color"] = alt.Color(
+            f"{colour}:N", title=colour_title, scale=colour_scale, legend=legend
+        )
     base = alt.Chart(shown)
     whiskers = base.mark_rule(strokeWidth=2).encode(
         x=alt.X(f"{lower}:Q", scale=scale, title=value_title), x2=f"{upper}:Q", **encoding
@@ -360,32 +370,43 @@ def interval_trend(
     series: str,
     series_title: str,
     value_format: str = ".1f",
+    period_format: str = "%d %b",
+    colours: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
-    """An estimate per period as a line with its interval as a shaded band, one colour per
-    series (e.g. human and machine scores); periods without an interval show the dot only."""
+    """An estimate per period and series (e.g. human and machine scores) as a dot with its
+    interval as a vertical line, side by side within the period, joined per series; a
+    period without an interval (too few values) shows the dot only."""
     shown = rows[[period, value, lower, upper, series]]
-    colour = alt.Color(f"{series}:N", title=series_title)
-    x = alt.X(f"{period}:T", title=None)
-    band = (
-        alt.Chart(shown)
-        .mark_area(opacity=0.18)
-        .encode(x=x, y=alt.Y(f"{lower}:Q", title=value_title), y2=f"{upper}:Q", color=colour)
+    colour_scale = (
+        alt.Scale(domain=list(colours), range=list(colours.values())) if colours else alt.Undefined
     )
-    line = (
-        alt.Chart(shown)
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y(f"{value}:Q", title=value_title, scale=alt.Scale(zero=False),
-                    axis=alt.Axis(format=value_format)),
-            color=colour,
-            tooltip=[
-                alt.Tooltip(f"{period}:T", title="Period from", format="%d %b %Y"),
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
-                alt.Tooltip(f"{lower}:Q", title="Interval from", format=value_format),
-                alt.Tooltip(f"{upper}:Q", title="Interval to", format=value_format),
-            ],
-        )
-    )  # fmt: skip
-    return alt.layer(band, line).properties(width="container", height=260, autosize=FIT_WIDTH)
+    colour = alt.Color(f"{series}:N", title=series_title, scale=colour_scale)
+    x = alt.X(f"yearmonthdate({period}):O", title=None,
+              axis=alt.Axis(format=period_format, labelAngle=0))  # fmt: skip
+    y = alt.Y(f"{value}:Q", title=value_title, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=value_format))  # fmt: skip
+    tooltip = [
+        alt.Tooltip(f"{period}:T", title="Period from", format="%d %b %Y"),
+        alt.Tooltip(f"{series}:N", title=series_title),
+        alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+        alt.Tooltip(f"{lower}:Q", title="Interval from", format=value_format),
+        alt.Tooltip(f"{upper}:Q", title="Interval to", format=value_format),
+    ]
+    base = alt.Chart(shown).encode(x=x, xOffset=f"{series}:N", color=colour, tooltip=tooltip)
+    whiskers = base.mark_rule(strokeWidth=2).encode(y=alt.Y(f"{lower}:Q", title=value_title),
+                                                    y2=f"{upper}:Q")  # fmt: skip
+    dots = base.mark_circle(size=60, opacity=1).encode(y=y)
+    return alt.layer(whiskers, dots).properties(width="container", height=260, autosize=FIT_WIDTH)
+
+
+SOURCE_COLOURS = {"human": "#1f77b4", "machine": "#ff7f0e"}  # scorecard sources
+
+
+def comparison_colours(sentences: pd.Series) -> dict[str, str]:
+    """A colour for each "against the median" sentence of the scorecard marts: above green,
+    below red, not distinguishable blue, too few evaluations to tell light grey."""
+    palette = {"above": "#2ca02c", "below": "#d62728", "not": "#4c78a8", "too": "#bbbbbb"}
+    return {
+        sentence: palette.get(sentence.split(" ", 1)[0], "#4c78a8")
+        for sentence in sorted(sentences.dropna().unique())
+    }

@@ -56,15 +56,18 @@ def level_text(rows: pd.DataFrame) -> str:
 
 
 def score_columns(level: str) -> dict:
+    """The figures every scorecard table shows, with their interval beside them."""
+    number = st.column_config.NumberColumn
+    text = st.column_config.TextColumn
     return {
-        "evaluations_count": st.column_config.NumberColumn("Evaluations", format="%d"),
-        "mean_score": st.column_config.NumberColumn("Mean score", format="%.1f"),
-        "score_interval": st.column_config.TextColumn(f"{level} interval"),
-        "critical_fail_rate": st.column_config.NumberColumn("Critical fails", format="percent"),
-        "critical_interval": st.column_config.TextColumn(f"Critical fails, {level} interval (%)"),
-        "mean_score_change": st.column_config.NumberColumn("Change vs before", format="%+.1f"),
-        "change_interval": st.column_config.TextColumn(f"Change, {level} interval"),
-    }
+        "evaluations_count": number("Evaluations", format="%d"),
+        "mean_score": number("Mean score", format="%.1f"),
+        "score_interval": text(f"Score, {level}"),
+        "critical_fail_rate": number("Critical fails", format="percent"),
+        "critical_interval": text(f"Critical fails, {level} (%)"),
+        "mean_score_change": number("Change", format="%+.1f", help="Mean score against the period before"),
+        "change_interval": text(f"Change, {level}"),
+    }  # fmt: skip
 
 
 def scorecard_link(agent_id: str, grain: str, source: str) -> str:
@@ -114,6 +117,7 @@ def show_overview(grain: str, source: str) -> None:
             SCORE_TITLE, reference=labelled["centre_median_score"].iloc[0],
             reference_title="Median of the teams", colour="centre_median_comparison",
             colour_title="Against the median of the teams",
+            colours=charts.comparison_colours(labelled["centre_median_comparison"]),
         ),
         width="stretch",
     )  # fmt: skip
@@ -123,17 +127,18 @@ def show_overview(grain: str, source: str) -> None:
         width="stretch",
         column_order=[
             "team",
-            "agents_count",
-            *columns,
-            "rank_in_centre",
+            *list(columns)[:3],
             "centre_median_comparison",
+            *list(columns)[3:],
+            "rank_in_centre",
+            "agents_count",
         ],  # fmt: skip
         column_config={
             "team": "Team",
             "agents_count": st.column_config.NumberColumn("Agents", format="%d"),
             **columns,
             "rank_in_centre": st.column_config.NumberColumn("Rank", format="%d"),
-            "centre_median_comparison": "Against the median of the teams",
+            "centre_median_comparison": "Against the median",
         },
     )
 
@@ -154,6 +159,7 @@ def show_overview(grain: str, source: str) -> None:
             reference=agents["team_median_score"].iloc[0] if one_team else None,
             reference_title="Team median", colour="team_median_comparison",
             colour_title="Against the team median",
+            colours=charts.comparison_colours(agents["team_median_comparison"]),
         ),
         width="stretch",
     )  # fmt: skip
@@ -163,13 +169,16 @@ def show_overview(grain: str, source: str) -> None:
         width="stretch",
         column_order=[
             "link",
-            "team_name",
-            *columns,
-            "rank_in_team",
+            "agent_name",
+            *list(columns)[:3],
             "team_median_comparison",
+            *list(columns)[3:],
+            "rank_in_team",
+            "team_name",
         ],  # fmt: skip
         column_config={
             "link": st.column_config.LinkColumn("Agent", display_text=r"agent_id=([^&]*)"),
+            "agent_name": "Name",
             "team_name": "Team",
             **columns,
             "rank_in_team": st.column_config.NumberColumn("Rank in team", format="%d"),
@@ -192,6 +201,8 @@ def show_agent(agent_id: str, grain: str, source: str) -> None:
         charts.interval_trend(
             history, "period_start", "mean_score", "mean_score_lower", "mean_score_upper",
             SCORE_TITLE, "source", "Scored by",
+            period_format="%b %Y" if grain == "month" else "%d %b",
+            colours=charts.SOURCE_COLOURS,
         ),
         width="stretch",
     )  # fmt: skip

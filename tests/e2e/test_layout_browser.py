@@ -39,6 +39,10 @@ def page_paths(warehouse) -> dict[str, str]:
             "select interaction_id from marts.fct_interactions where has_escalation_request"
             " and has_transfer order by friction_score desc, interaction_id limit 1"
         ).fetchone()[0]
+        agent = connection.execute(
+            "select agent_id from marts.mart_agent_scorecard where period_grain = 'week'"
+            " and source = 'human' order by evaluations_count desc, agent_id limit 1"
+        ).fetchone()[0]
     chart = {key: item[key] for key in ("metric", "grain", "segment_kind", "segment_value")}
     chart["window_start"] = f"{item['window_start']:%Y-%m-%d}"
     chart["window_end"] = f"{item['window_end']:%Y-%m-%d}"
@@ -49,12 +53,15 @@ def page_paths(warehouse) -> dict[str, str]:
         "health": "data-health",
         "contacts": "interactions?segment_kind=all&flag=high_friction",
         "contact": f"interactions?interaction_id={contact}",
+        "scorecards": "scorecards",
+        "agent": f"scorecards?agent_id={agent}",
     }
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
-    "name", ["overview", "attention", "chart", "health", "contacts", "contact"]
+    "name",
+    ["overview", "attention", "chart", "health", "contacts", "contact", "scorecards", "agent"],
 )
 def test_pages_fit_and_nothing_overlaps(browser, dashboard_url, published_warehouse, name, width):
     path = page_paths(published_warehouse)[name]

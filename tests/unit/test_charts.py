@@ -227,7 +227,7 @@ def test_interval_bars_without_a_reference_have_no_rule():
     assert spec["layer"][1]["encoding"]["x"]["scale"]["domain"] == [0, 100]
 
 
-def test_interval_trend_shades_the_interval_behind_each_series_line():
+def test_interval_trend_draws_each_periods_interval_beside_the_other_series():
     rows = pd.DataFrame(
         {
             "period_start": pd.to_datetime(["2026-06-01", "2026-06-08"] * 2),
@@ -237,13 +237,13 @@ def test_interval_trend_shades_the_interval_behind_each_series_line():
             "source": ["human", "human", "machine", "machine"],
         }
     )
-    band, line = charts.interval_trend(
+    whiskers, dots = charts.interval_trend(
         rows, "period_start", "mean_score", "mean_score_lower", "mean_score_upper",
-        "QA score (points)", "source", "Scored by",
+        "QA score (points)", "source", "Scored by", colours=charts.SOURCE_COLOURS,
     ).to_dict()["layer"]  # fmt: skip
-    assert band["mark"]["type"] == "area"
-    assert (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == (
+    assert (whiskers["encoding"]["y"]["field"], whiskers["encoding"]["y2"]["field"]) == (
         "mean_score_lower", "mean_score_upper",
     )  # fmt: skip
-    assert line["encoding"]["color"]["field"] == "source"
-    assert line["encoding"]["y"]["field"] == "mean_score"
+    assert dots["encoding"]["y"]["field"] == "mean_score"
+    assert whiskers["encoding"]["xOffset"]["field"] == "source"
+    assert whiskers["encoding"]["color"]["scale"]["domain"] == ["human", "machine"]

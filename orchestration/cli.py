@@ -277,6 +277,42 @@ def command_spc(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def queue_period(text: str) -> dt.date | None:
+    """An argparse type: `next` or an ISO week (YYYY-Www)."""
+    from orchestration.evaluation_queue import parse_period
+
+    try:
+        return parse_period(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def command_queue(arguments: argparse.Namespace) -> int:
+    from dashboards.charts import csv_bytes
+    from orchestration.evaluation_queue import QueueError, iso_week, read_queue
+
+    warehouse = settings.published_warehouse()
+    try:
+        rows, week = read_queue(warehouse, arguments.period)
+    except QueueError as error:
+        print(f"qm queue: {error}", file=sys.stderr)
+        return 2
+    out = Path(arguments.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(csv_bytes(rows))  # text from data stays data in a spreadsheet
+    agents = rows["agent_id"].nunique()
+    print(
+        f"Wrote {len(rows)} contacts to evaluate in {iso_week(week)} ({agents} agents;"
+        f" contacts of {iso_week(week - dt.timedelta(days=7))}) to {out}"
+    )
+    if rows.empty:
+        print(
+            "  No contact is selected that week: no agent had a human evaluation to plan from"
+            " (see marts.mart_evaluation_coverage)."
+        )
+    return 0
+
+
 def duckdb_errors() -> type[Exception]:
     import duckdb
 
@@ -431,6 +467,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spc.add_argument("--format", default="csv", choices=["csv", "json"], help="output format")
     spc.set_defaults(handler=command_spc)
+
+    queue = command("queue", "write the evaluation queue (contacts for evaluators) as CSV")
+    queue.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        help="published DuckDB file to read (else QM_WAREHOUSE, else data/warehouse/qm.duckdb)",
+    )
+    queue.add_argument(
+        "--period",
+        default="next",
+        type=queue_period,
+        metavar="WEEK",
+        help="`next` (the latest queue week: the contacts of the last complete week) or the"
+        " ISO week evaluators work the queue, e.g. 2026-W14",
+    )
+    queue.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="CSV file to write: the selected contacts with agent, channel, day, flags,"
+        " inclusion probability and sampling weight",
+    )
+    queue.set_defaults(handler=command_queue)
 
     docs = with_locations(command("docs", "build dbt docs and GE Data Docs under data/docs"))
     docs.set_defaults(handler=command_docs)

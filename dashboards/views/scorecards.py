@@ -143,16 +143,23 @@ def show_overview(grain: str, source: str) -> None:
     )
 
     st.subheader("Agents")
-    agents = queries.agent_scorecards(grain, source, start, None if team == ALL_TEAMS else team)
+    team_id = None if team == ALL_TEAMS else team
+    agents = queries.agent_scorecards(grain, source, start, team_id)
     if agents.empty:
         st.info("No agent has an evaluation of this source in this period.")
-        return
+    else:
+        show_agents(agents, grain, source, team_id is not None, columns)
+    show_coverage(grain, start, team_id)
+
+
+def show_agents(
+    agents: pd.DataFrame, grain: str, source: str, one_team: bool, columns: dict
+) -> None:
     agents = agents.assign(
         agent=[f"{name} ({agent})" for agent, name in
                zip(agents["agent_id"], agents["agent_name"], strict=True)],
         link=[scorecard_link(agent, grain, source) for agent in agents["agent_id"]],
     )  # fmt: skip
-    one_team = team != ALL_TEAMS
     st.altair_chart(
         charts.interval_bars(
             agents, "agent", "mean_score", "mean_score_lower", "mean_score_upper", SCORE_TITLE,
@@ -185,6 +192,56 @@ def show_overview(grain: str, source: str) -> None:
             "team_median_comparison": "Against the team median",
         },
     )
+
+
+def show_coverage(grain: str, start: dt.date, team_id: str | None) -> None:
+    """How much of each agent's work is scored, and the plan for the week after."""
+    st.subheader("Coverage and next week's plan")
+    if grain != "week":
+        st.info("Coverage and the sampling plan are weekly: pick Week as the period length.")
+        return
+    coverage = queries.evaluation_coverage(start, team_id)
+    if coverage.empty:
+        st.info("No handled contact in this week.")
+        return
+    half_width = coverage["plan_half_width"].dropna()
+    capped = int(coverage["is_plan_capped"].fillna(False).sum())
+    st.write(
+        charts.plain(
+            "Share of each agent's handled contacts evaluated by people and scored by the"
+            " machine, and the people's evaluations the next week needs for the mean score"
+            + (f" to be known within ±{half_width.iloc[0]:.0f} points" if len(half_width) else "")
+            + " (from the agent's own spread of scores, pooled with the team's while the agent"
+            " has few)."
+            + (f" {capped} agents would need more evaluations than contacts: evaluate all"
+               " their contacts, and their interval stays wider." if capped else "")
+        )
+    )  # fmt: skip
+    st.dataframe(
+        coverage.assign(agent=coverage["agent_name"] + " (" + coverage["agent_id"] + ")"),
+        hide_index=True,
+        width="stretch",
+        column_order=["agent", "interactions_count", "human_evaluated_count",
+                      "human_evaluated_share", "machine_scored_share",
+                      "human_evaluations_needed_next_week", "plan_expected_half_width",
+                      "plan_sd", "plan_sd_source", "team_name"],
+        column_config={
+            "agent": "Agent",
+            "team_name": "Team",
+            "interactions_count": st.column_config.NumberColumn("Contacts", format="%d"),
+            "human_evaluated_count": st.column_config.NumberColumn("By people", format="%d"),
+            "human_evaluated_share": st.column_config.NumberColumn(
+                "Share by people", format="percent"),
+            "machine_scored_share": st.column_config.NumberColumn(
+                "Share by machine", format="percent"),
+            "plan_sd": st.column_config.NumberColumn("Score spread (sd)", format="%.1f"),
+            "plan_sd_source": "Spread from",
+            "human_evaluations_needed_next_week": st.column_config.NumberColumn(
+                "Evaluations next week", format="%d"),
+            "plan_expected_half_width": st.column_config.NumberColumn(
+                "Expected ± (points)", format="%.1f"),
+        },
+    )  # fmt: skip
 
 
 def show_agent(agent_id: str, grain: str, source: str) -> None:

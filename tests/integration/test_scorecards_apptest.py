@@ -47,7 +47,7 @@ def test_team_and_agent_scorecards_of_the_period_in_the_url(monkeypatch, publish
         team=busiest["team_id"],
     )  # fmt: skip
     assert not app.exception
-    shown_teams, shown_agents = (frame.value for frame in app.dataframe[:2])
+    shown_teams, shown_agents, coverage = (frame.value for frame in app.dataframe)
     assert sorted(shown_teams["team_id"]) == sorted(teams["team_id"])
     lower, upper = teams.set_index("team_id").loc[busiest["team_id"], ["mean_score_lower",
                                                                        "mean_score_upper"]]  # fmt: skip
@@ -61,6 +61,17 @@ def test_team_and_agent_scorecards_of_the_period_in_the_url(monkeypatch, publish
         shown_agents["link"]
         == "scorecards?agent_id=" + shown_agents["agent_id"] + "&grain=week&source=human"
     ).all()
+    planned = fetch(
+        published_warehouse,
+        "select coverage.agent_id, coverage.human_evaluations_needed_next_week"
+        " from marts.mart_evaluation_coverage as coverage inner join marts.dim_agents as agents"
+        " on coverage.agent_id = agents.agent_id and agents.is_current"
+        " where coverage.week_start = ? and agents.team_id = ?",
+        week, busiest["team_id"],
+    ).set_index("agent_id")["human_evaluations_needed_next_week"]  # fmt: skip
+    shown_plan = coverage.set_index("agent_id")["human_evaluations_needed_next_week"]
+    assert len(planned) > 0
+    assert shown_plan.sort_index().to_dict() == planned.sort_index().to_dict()
     assert dict(app.query_params) == {"grain": "week", "source": "human", "period": week,
                                       "team": busiest["team_id"]}  # fmt: skip
 

@@ -364,3 +364,88 @@ def latest_evaluations(agent_id: str, evaluation_type: str, limit: int = 15) -> 
         " order by attributed_at desc, evaluation_id limit ?",
         (agent_id, evaluation_type, limit),
     )
+
+
+# Calibration (marts/scorecards): evaluators and the machine measured against each other.
+# A question reads as its text in the latest form version that carries it.
+QUESTION_TEXT = """
+    coalesce((select question_text from marts.dim_questions as questions
+              where questions.form_id = rows.form_id and questions.question_id = rows.question_id
+              order by form_version desc limit 1), rows.question_id) as question_text
+"""
+
+
+def calibration_forms() -> list[str]:
+    """Forms with calibration evaluations, for the picker."""
+    rows = query("select distinct form_id from marts.mart_calibration_evaluators order by 1")
+    return rows["form_id"].tolist()
+
+
+def calibration_evaluators(form_id: str) -> pd.DataFrame:
+    """Each evaluator's deviation from the others on the calibration contacts, most lenient
+    first."""
+    return query(
+        "select evaluator_id, confidence_level, calibration_contacts_count, mean_score,"
+        " mean_consensus_score, mean_deviation, mean_deviation_lower, mean_deviation_upper,"
+        " evaluators_compared, adjusted_confidence_level, adjusted_lower, adjusted_upper,"
+        " is_significant, direction from marts.mart_calibration_evaluators"
+        " where form_id = ? order by mean_deviation desc nulls last, evaluator_id",
+        (form_id,),
+    )
+
+
+def calibration_agreement(form_id: str) -> pd.DataFrame:
+    """Agreement between evaluators per question (Fleiss' κ, Krippendorff's α), the
+    evaluation's total score last."""
+    return query(
+        f"select question_id, {QUESTION_TEXT}, question_type, confidence_level, units_count,"
+        " evaluators_count, fleiss_kappa, fleiss_kappa_lower, fleiss_kappa_upper,"
+        " krippendorff_alpha, krippendorff_alpha_lower, krippendorff_alpha_upper"
+        " from marts.mart_calibration as rows where form_id = ?"
+        " order by question_id = 'evaluation_score', fleiss_kappa nulls last, question_id",
+        (form_id,),
+    )
+
+
+def machine_agreement(form_id: str) -> pd.DataFrame:
+    """Machine against people per question (Cohen's κ), least agreement first."""
+    return query(
+        f"select question_id, {QUESTION_TEXT}, pairs_count, observed_agreement, kappa,"
+        " kappa_lower_95, kappa_upper_95 from marts.mart_machine_agreement as rows"
+        " where form_id = ? order by kappa nulls last, question_id",
+        (form_id,),
+    )
+
+
+def evaluator_disputes(form_id: str) -> pd.DataFrame:
+    """Dispute and overturn rates of each evaluator's evaluations."""
+    return query(
+        "select evaluator_id, confidence_level, evaluations_count, disputed_count, dispute_rate,"
+        " dispute_rate_lower, dispute_rate_upper, overturned_count, overturn_rate,"
+        " overturn_rate_lower, overturn_rate_upper from marts.mart_disputes"
+        " where level = 'evaluator' and form_id = ? order by dispute_rate desc, evaluator_id",
+        (form_id,),
+    )
+
+
+def evaluation_coverage(week_start: dt.date, team_id: str | None) -> pd.DataFrame:
+    """Each agent's share of contacts scored by people and by the machine in one week, and
+    the people's evaluations planned for the week after."""
+    where = "coverage.week_start = ?"
+    params: list = [week_start]
+    if team_id:
+        where += " and agents.team_id = ?"
+        params.append(team_id)
+    return query(
+        "select coverage.agent_id, agents.agent_name, agents.team_name,"
+        " coverage.interactions_count, coverage.human_evaluated_count,"
+        " coverage.human_evaluated_share, coverage.machine_scored_share,"
+        " coverage.plan_sd, coverage.plan_sd_source, coverage.plan_half_width,"
+        " coverage.human_evaluations_needed_next_week, coverage.is_plan_capped,"
+        " coverage.plan_expected_half_width"
+        " from marts.mart_evaluation_coverage as coverage"
+        " left join marts.dim_agents as agents on coverage.agent_id = agents.agent_id"
+        " and agents.is_current"
+        f" where {where} order by agents.team_name, coverage.agent_id",
+        tuple(params),
+    )

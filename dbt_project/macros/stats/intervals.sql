@@ -5,7 +5,7 @@
 #}
 
 {% macro scorecard_confidence() -%}
-    {{ var('scorecards')['confidence'] }}
+    cast({{ var('scorecards')['confidence'] }} as double)
 {%- endmacro %}
 
 {# The two-sided normal quantile z at the configured level (1.959964 at 0.95). #}

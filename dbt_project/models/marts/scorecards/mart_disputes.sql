@@ -114,6 +114,7 @@ final as (
         counted.form_id,
         counted.evaluator_id,
         counted.question_id,
+        {{ scorecard_confidence() }} as confidence_level,
         counted.evaluations_count,
         counted.disputed_count,
         counted.overturned_count,

@@ -142,6 +142,10 @@ def show_overview(grain: str, source: str) -> None:
         },
     )
 
+    st.download_button(
+        "Download team scorecards (CSV)", charts.csv_bytes(teams), "team_scorecards.csv", "text/csv"
+    )
+
     st.subheader("Agents")
     team_id = None if team == ALL_TEAMS else team
     agents = queries.agent_scorecards(grain, source, start, team_id)
@@ -191,6 +195,12 @@ def show_agents(
             "rank_in_team": st.column_config.NumberColumn("Rank in team", format="%d"),
             "team_median_comparison": "Against the team median",
         },
+    )
+    st.download_button(
+        "Download agent scorecards (CSV)",
+        charts.csv_bytes(agents.drop(columns=["agent", "link"])),
+        "agent_scorecards.csv",
+        "text/csv",
     )
 
 
@@ -242,6 +252,12 @@ def show_coverage(grain: str, start: dt.date, team_id: str | None) -> None:
                 "Expected ± (points)", format="%.1f"),
         },
     )  # fmt: skip
+    st.download_button(
+        "Download coverage and plan (CSV)",
+        charts.csv_bytes(coverage),
+        "evaluation_coverage.csv",
+        "text/csv",
+    )
 
 
 def show_agent(agent_id: str, grain: str, source: str) -> None:

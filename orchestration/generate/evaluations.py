@@ -1,5 +1,9 @@
 """Human evaluations of a ~3 % random sample: evaluator leniency, disputes, calibration.
 
+Evaluators score exactly as the contact shows, except one lenient and one harsh evaluator
+(`EVALUATORS`, recorded in ground_truth.json): calibration (every evaluator scores the same
+few contacts each week) is there to find them.
+
 Evaluations arrive after the contact (up to `EVALUATION_MAX_DELAY_DAYS` later, disputes a week
 after that), so an export taken at a cut-off holds only part of the last days' evaluations.
 """
@@ -11,15 +15,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from orchestration.generate.forms import FORM_ID, questions_of
+from orchestration.generate.forms import FORM_ID, QUESTIONS, questions_of
 
 SAMPLE_RATE = 0.03
 DISPUTE_RATE = 0.05
 EVALUATION_MAX_DELAY_DAYS = 5  # a standard evaluation is submitted 1 hour to 5 days after
 DISPUTE_DELAY_DAYS = 7  # the re-scored revision comes a week after the first
-# evaluator → leniency: the chance a missed behaviour is still marked `yes` (negative: strict,
-# the chance a shown behaviour is marked `no`).
-EVALUATORS = {"Q01": 0.0, "Q02": 0.05, "Q03": 0.15, "Q04": -0.03, "Q05": 0.02, "Q06": 0.3}
+# evaluator → leniency: the chance a missed behaviour is still marked `yes` and an empathy
+# score is a point higher (negative: harsh, the chance a shown behaviour is marked `no` and an
+# empathy score a point lower). Leniency is judgement: a `critical: form` question (an
+# auto-fail, e.g. a rude remark) is answered as the contact shows by every evaluator. One
+# lenient and one harsh evaluator; the others (Q01, the QA lead, among them) score exactly.
+EVALUATORS = {"Q01": 0.0, "Q02": 0.0, "Q03": 0.0, "Q04": -0.1, "Q05": 0.0, "Q06": 0.7}
+CALIBRATION_CONTACTS_PER_WEEK = 5  # each scored by every evaluator
 TRUTH_COLUMN = {
     "greeting": "greeting",
     "recording_disclosure": "disclosure",
@@ -37,8 +45,10 @@ def _answers_for(
     frames = []
     count = len(scored)
     for question in questions_of(version):
+        critical_level = QUESTIONS[question][3]
+        leniency_here = np.zeros(count) if critical_level == "form" else leniency
         if question == "empathy":
-            bump = (rng.random(count) < np.abs(leniency)) * np.sign(leniency)
+            bump = (rng.random(count) < np.abs(leniency_here)) * np.sign(leniency_here)
             answer = np.clip(scored["empathy"].to_numpy() + bump, 0, 4).astype(int).astype(str)
         else:
             truth = (
@@ -46,8 +56,8 @@ def _answers_for(
                 if question == "professionalism"
                 else scored[TRUTH_COLUMN[question]].to_numpy()
             )
-            flip_up = (~truth) & (rng.random(count) < np.clip(leniency, 0, 1))
-            flip_down = truth & (rng.random(count) < np.clip(-leniency, 0, 1))
+            flip_up = (~truth) & (rng.random(count) < np.clip(leniency_here, 0, 1))
+            flip_down = truth & (rng.random(count) < np.clip(-leniency_here, 0, 1))
             answer = np.where((truth | flip_up) & ~flip_down, "yes", "no").astype(object)
             if question == "recording_disclosure":
                 answer[(scored["channel"] != "voice").to_numpy()] = "na"
@@ -87,10 +97,10 @@ def build_evaluations(
     disputed["revision"] = 2
     disputed["evaluator_id"] = "Q01"  # the QA lead re-scores to the truth
 
-    # Calibration: about one contact a week, scored by every evaluator.
-    weeks = max(1, int(contacts["day_index"].max() // 7) + 1)
+    # Calibration: a few sampled contacts of every week, each scored by every evaluator.
     pool = sampled.drop_duplicates("interaction_id")
-    picks = pool.sample(n=min(weeks, len(pool)), random_state=int(rng.integers(2**31)))
+    shuffled = pool.sample(frac=1.0, random_state=int(rng.integers(2**31)))
+    picks = shuffled.groupby(shuffled["day_index"] // 7).head(CALIBRATION_CONTACTS_PER_WEEK)
     calibration = picks.loc[picks.index.repeat(len(EVALUATORS))].copy()
     calibration["evaluator_id"] = np.tile(evaluator_names, len(picks))
     calibration["evaluation_type"] = "calibration"
@@ -103,6 +113,12 @@ def build_evaluations(
     delay = rng.integers(3600, EVALUATION_MAX_DELAY_DAYS * 86400, len(headers))
     headers["submitted_at"] = headers["ended_at"].to_numpy() + delay.astype("timedelta64[s]")
     headers.loc[headers["revision"] == 2, "submitted_at"] += np.timedelta64(DISPUTE_DELAY_DAYS, "D")
+    # A calibration contact is scored in one session: its evaluations are submitted together,
+    # so an export holds all of a session or none of it.
+    session = headers["evaluation_type"] == "calibration"
+    headers.loc[session, "submitted_at"] = (
+        headers[session].groupby("interaction_id")["submitted_at"].transform("min")
+    )
     headers["started_at"] = headers["submitted_at"] - np.timedelta64(15, "m")
 
     answers = pd.concat(
@@ -136,5 +152,8 @@ def build_evaluations(
         "calibration_interaction_ids": calibrations["interaction_id"].unique().tolist(),
         "calibration_evaluations": int(len(calibrations)),
         "evaluator_leniency": EVALUATORS,
+        "lenient_evaluators": [name for name, value in EVALUATORS.items() if value > 0],
+        "harsh_evaluators": [name for name, value in EVALUATORS.items() if value < 0],
+        "calibration_contacts_per_week": CALIBRATION_CONTACTS_PER_WEEK,
     }
     return header_columns.reset_index(drop=True), answers, truth

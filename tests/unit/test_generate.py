@@ -206,6 +206,25 @@ def test_ground_truth_counts_describe_the_written_rows(recent_landing):
         assert len(read(recent_landing, name)) == rows, name
 
 
+def test_calibration_sessions_are_whole_and_held_every_week(landing):
+    """Every exported calibration contact is scored once by every evaluator, all submitted
+    together (a session), and each week whose evaluations are all in has the planned count."""
+    truth = truth_of(landing)
+    headers = read(landing, "evaluations/evaluations_0001.csv")
+    calibration = headers[headers["evaluation_type"] == "calibration"]
+    sessions = calibration.groupby("interaction_id")
+    evaluators = sorted(truth["evaluator_leniency"])
+    assert all(sorted(names) == evaluators for names in sessions["evaluator_id"].apply(list))
+    assert sessions["submitted_at"].nunique().eq(1).all()
+
+    contacts = read(landing, "interactions/interactions_0001.csv").set_index("interaction_id")
+    started = pd.to_datetime(contacts.loc[list(sessions.groups), "started_at"]).dt.date
+    weeks = started.map(lambda day: (day - START).days // 7).value_counts()
+    # 21 days: the evaluations of weeks 0 and 1 are submitted by day 18, before the cut-off
+    assert weeks[0] == weeks[1] == truth["calibration_contacts_per_week"] >= 3
+    assert weeks.max() == truth["calibration_contacts_per_week"]
+
+
 def test_quiet_scenario_has_no_special_cause_and_no_refresher_training(tmp_path):
     generate_landing(tmp_path, seed=3, agents=14, days=21, causes="none")
     assert truth_of(tmp_path)["special_causes"] == []

@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from orchestration.generate import generate_landing
@@ -203,14 +204,20 @@ def test_friction_is_more_common_where_the_contact_went_wrong_and_csat_is_lower(
     assert csat[escalated].mean() < csat[~escalated].mean() - 0.5
 
 
-def test_exact_evaluators_answer_as_the_truth_says(landing, truth):
-    """The QA lead (Q01, no leniency) and every disputed re-score answer with the truth."""
+def test_exact_evaluators_answer_as_the_truth_says_and_biased_ones_lean_one_way(landing, truth):
+    """Every evaluator of leniency 0 (the QA lead Q01 among them) and every disputed re-score
+    answers with the truth; the one lenient evaluator only ever marks up (a missed behaviour
+    `yes`, empathy a point more), the one harsh evaluator only down, and neither touches an
+    auto-fail (form-critical) question."""
+    document = json.loads((landing / "ground_truth.json").read_text())
+    leniency = document["evaluator_leniency"]
+    assert document["lenient_evaluators"] == [name for name, v in leniency.items() if v > 0]
+    assert document["harsh_evaluators"] == [name for name, v in leniency.items() if v < 0]
+    assert len(document["lenient_evaluators"]) == len(document["harsh_evaluators"]) == 1
     headers = pd.read_csv(landing / "evaluations" / "evaluations_0001.csv", dtype=str)
     answers = pd.read_csv(
         landing / "evaluation_answers" / "evaluation_answers_0001.csv", dtype=str
     ).merge(headers, on=["evaluation_id", "revision"])
-    exact = answers[(answers["evaluator_id"] == "Q01") | (answers["revision"] == "2")]
-    assert len(exact) > 100
 
     def as_answer(value) -> str:
         if pd.isna(value):
@@ -219,10 +226,35 @@ def test_exact_evaluators_answer_as_the_truth_says(landing, truth):
             return "yes" if value else "no"
         return str(int(value))
 
-    expected = [
+    answers["true_answer"] = [
         as_answer(truth.at[interaction_id, question])
         for interaction_id, question in zip(
-            exact["interaction_id"], exact["question_id"], strict=True
+            answers["interaction_id"], answers["question_id"], strict=True
         )
     ]
-    assert exact["answer"].tolist() == expected
+    # the questions whose `no` fails the whole evaluation, as the landed forms declare them
+    auto_fail = {
+        question["question_id"]
+        for path in (landing / "forms").glob("*.yml")
+        for section in yaml.safe_load(path.read_text())["sections"]
+        for question in section["questions"]
+        if question["critical"] == "form"
+    }
+    assert auto_fail
+    re_scored = answers["revision"] == "2"
+    exact = answers[answers["evaluator_id"].map(leniency).eq(0) | re_scored]
+    assert exact["evaluator_id"].nunique() == len(leniency) - 2 and len(exact) > 1000
+    assert exact["answer"].tolist() == exact["true_answer"].tolist()
+
+    order = {"no": 0, "yes": 1, **{str(points): points for points in range(5)}}
+    for name, sign in (
+        (document["lenient_evaluators"][0], 1),
+        (document["harsh_evaluators"][0], -1),
+    ):
+        own = answers[(answers["evaluator_id"] == name) & ~re_scored]
+        changed = own[own["answer"] != own["true_answer"]]
+        assert len(changed) >= 20, name  # the bias shows
+        assert (changed["true_answer"] != "na").all() and (changed["answer"] != "na").all()
+        assert not changed["question_id"].isin(auto_fail).any()
+        step = changed["answer"].map(order) - changed["true_answer"].map(order)
+        assert (np.sign(step) == sign).all(), name

@@ -35,6 +35,12 @@ st.navigation(
             url_path="scorecards",
         ),
         st.Page(
+            VIEWS / "calibration.py",
+            title="Calibration",
+            icon=":material/balance:",
+            url_path="calibration",
+        ),
+        st.Page(
             VIEWS / "interactions.py",
             title="Interactions",
             icon=":material/forum:",

@@ -55,13 +55,24 @@ def page_paths(warehouse) -> dict[str, str]:
         "contact": f"interactions?interaction_id={contact}",
         "scorecards": "scorecards",
         "agent": f"scorecards?agent_id={agent}",
+        "calibration": "calibration",
     }
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
     "name",
-    ["overview", "attention", "chart", "health", "contacts", "contact", "scorecards", "agent"],
+    [
+        "overview",
+        "attention",
+        "chart",
+        "health",
+        "contacts",
+        "contact",
+        "scorecards",
+        "agent",
+        "calibration",
+    ],  # fmt: skip
 )
 def test_pages_fit_and_nothing_overlaps(browser, dashboard_url, published_warehouse, name, width):
     path = page_paths(published_warehouse)[name]

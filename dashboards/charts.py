@@ -410,3 +410,23 @@ def comparison_colours(sentences: pd.Series) -> dict[str, str]:
         sentence: palette.get(sentence.split(" ", 1)[0], "#4c78a8")
         for sentence in sorted(sentences.dropna().unique())
     }
+
+
+def interval_text(
+    lower: float, upper: float, number_format: str = ".1f", scale: float = 1.0
+) -> str:
+    """An interval as people read it ("80.9 – 95.9"); a dash where there is none (too few
+    values for one)."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "–"
+    return f"{scale * lower:{number_format}} – {scale * upper:{number_format}}"
+
+
+def interval_texts(
+    rows: pd.DataFrame, lower: str, upper: str, number_format: str = ".1f", scale: float = 1.0
+) -> list[str]:
+    """interval_text of every row, for a table column beside its estimate."""
+    return [
+        interval_text(low, high, number_format, scale)
+        for low, high in zip(rows[lower], rows[upper], strict=True)
+    ]

@@ -289,14 +289,14 @@ SCORECARD_COLUMNS = """
 """
 
 
-def scorecard_periods(grain: str) -> list[dt.date]:
-    """Every period (start day) of a grain with a scorecard, newest first."""
-    rows = query(
-        "select distinct period_start from marts.mart_team_scorecard where period_grain = ?"
-        " order by period_start desc",
-        (grain,),
+def scorecard_periods(grain: str, source: str) -> pd.DataFrame:
+    """Every period of a grain with a scorecard of the source, newest first, and whether its
+    evaluations have all landed."""
+    return query(
+        "select distinct period_start, is_period_complete from marts.mart_team_scorecard"
+        " where period_grain = ? and source = ? order by period_start desc",
+        (grain, source),
     )
-    return [value.date() for value in rows["period_start"]]
 
 
 def team_scorecards(grain: str, source: str, period_start: dt.date) -> pd.DataFrame:

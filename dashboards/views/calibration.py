@@ -3,25 +3,12 @@ deviation from the others on the calibration contacts (with the interval the fla
 agreement between evaluators per question (Fleiss' κ, Krippendorff's α), machine against
 people per question (Cohen's κ), and how often each evaluator's evaluations are disputed."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
 from dashboards.filters import url_select
 
 DIRECTION_COLOURS = {"lenient": "#ff7f0e", "harsh": "#9467bd", "in line": "#7f7f7f"}
-
-
-def percent_interval(lower: float, upper: float) -> str:
-    if pd.isna(lower) or pd.isna(upper):
-        return "–"
-    return f"{100 * lower:.0f} – {100 * upper:.0f} %"
-
-
-def number_interval(lower: float, upper: float, digits: int = 2) -> str:
-    if pd.isna(lower) or pd.isna(upper):
-        return "–"
-    return f"{lower:+.{digits}f} – {upper:+.{digits}f}"
 
 
 def show_evaluators(form_id: str) -> None:
@@ -63,11 +50,12 @@ def show_evaluators(form_id: str) -> None:
     level = f"{100 * first['confidence_level']:.0f} %"
     st.dataframe(
         evaluators.assign(
-            interval=[number_interval(low, high, 1) for low, high in
-                      zip(evaluators["mean_deviation_lower"], evaluators["mean_deviation_upper"],
-                          strict=True)],
-            adjusted=[number_interval(low, high, 1) for low, high in
-                      zip(evaluators["adjusted_lower"], evaluators["adjusted_upper"], strict=True)],
+            interval=charts.interval_texts(
+                evaluators, "mean_deviation_lower", "mean_deviation_upper", "+.1f"
+            ),
+            adjusted=charts.interval_texts(
+                evaluators, "adjusted_lower", "adjusted_upper", "+.1f"
+            ),
         ),
         hide_index=True,
         width="stretch",
@@ -117,12 +105,12 @@ def show_agreement(form_id: str) -> None:
         )  # fmt: skip
     st.dataframe(
         agreement.assign(
-            kappa_interval=[number_interval(low, high) for low, high in
-                            zip(agreement["fleiss_kappa_lower"], agreement["fleiss_kappa_upper"],
-                                strict=True)],
-            alpha_interval=[number_interval(low, high) for low, high in
-                            zip(agreement["krippendorff_alpha_lower"],
-                                agreement["krippendorff_alpha_upper"], strict=True)],
+            kappa_interval=charts.interval_texts(
+                agreement, "fleiss_kappa_lower", "fleiss_kappa_upper", "+.2f"
+            ),
+            alpha_interval=charts.interval_texts(
+                agreement, "krippendorff_alpha_lower", "krippendorff_alpha_upper", "+.2f"
+            ),
         ),
         hide_index=True,
         width="stretch",
@@ -203,12 +191,12 @@ def show_disputes(form_id: str) -> None:
     )
     st.dataframe(
         disputes.assign(
-            dispute_interval=[percent_interval(low, high) for low, high in
-                              zip(disputes["dispute_rate_lower"], disputes["dispute_rate_upper"],
-                                  strict=True)],
-            overturn_interval=[percent_interval(low, high) for low, high in
-                               zip(disputes["overturn_rate_lower"],
-                                   disputes["overturn_rate_upper"], strict=True)],
+            dispute_interval=charts.interval_texts(
+                disputes, "dispute_rate_lower", "dispute_rate_upper", ".0f", 100
+            ),
+            overturn_interval=charts.interval_texts(
+                disputes, "overturn_rate_lower", "overturn_rate_upper", ".0f", 100
+            ),
         ),
         hide_index=True,
         width="stretch",
@@ -220,10 +208,10 @@ def show_disputes(form_id: str) -> None:
             "evaluations_count": st.column_config.NumberColumn("Evaluations", format="%d"),
             "disputed_count": st.column_config.NumberColumn("Re-scored", format="%d"),
             "dispute_rate": st.column_config.NumberColumn("Re-scored share", format="percent"),
-            "dispute_interval": f"Re-scored, {level}",
+            "dispute_interval": f"Re-scored, {level} (%)",
             "overturned_count": st.column_config.NumberColumn("Answers changed", format="%d"),
             "overturn_rate": st.column_config.NumberColumn("Changed share", format="percent"),
-            "overturn_interval": f"Changed, {level}",
+            "overturn_interval": f"Changed, {level} (%)",
         },
     )  # fmt: skip
     st.download_button(

@@ -22,31 +22,15 @@ def period_label(grain: str, start: dt.date) -> str:
     return f"{start:%B %Y}" if grain == "month" else f"Week of {start:%d %b %Y}"
 
 
-def interval_text(lower: float, upper: float, digits: int = 1, scale: float = 1.0) -> str:
-    """An interval as people read it; a dash where there is none (too few evaluations)."""
-    if pd.isna(lower) or pd.isna(upper):
-        return "–"
-    return f"{scale * lower:.{digits}f} – {scale * upper:.{digits}f}"
-
-
 def with_interval_texts(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(
-        score_interval=[
-            interval_text(low, high)
-            for low, high in zip(rows["mean_score_lower"], rows["mean_score_upper"], strict=True)
-        ],
-        critical_interval=[
-            interval_text(low, high, 0, 100)
-            for low, high in zip(
-                rows["critical_fail_rate_lower"], rows["critical_fail_rate_upper"], strict=True
-            )
-        ],
-        change_interval=[
-            interval_text(low, high)
-            for low, high in zip(
-                rows["mean_score_change_lower"], rows["mean_score_change_upper"], strict=True
-            )
-        ],
+        score_interval=charts.interval_texts(rows, "mean_score_lower", "mean_score_upper"),
+        critical_interval=charts.interval_texts(
+            rows, "critical_fail_rate_lower", "critical_fail_rate_upper", ".0f", 100
+        ),
+        change_interval=charts.interval_texts(
+            rows, "mean_score_change_lower", "mean_score_change_upper"
+        ),
     )
 
 
@@ -75,14 +59,19 @@ def scorecard_link(agent_id: str, grain: str, source: str) -> str:
 
 
 def show_overview(grain: str, source: str) -> None:
-    periods = queries.scorecard_periods(grain)
-    if not periods:
-        st.info("No evaluation has been scored yet: nothing to show.")
+    periods = queries.scorecard_periods(grain, source)
+    if periods.empty:
+        st.info("No evaluation of this source has been scored yet: nothing to show.")
         st.stop()
-    period_keys = [start.isoformat() for start in periods]
+    keys = [f"{start:%Y-%m-%d}" for start in periods["period_start"]]
+    arriving = {key for key, complete in zip(keys, periods["is_period_complete"], strict=True)
+                if not complete}  # fmt: skip
+    complete = [key for key in keys if key not in arriving]
     period = url_select(
-        "Period", period_keys, "period",
-        lambda key: period_label(grain, dt.date.fromisoformat(key)),
+        "Period", keys, "period",
+        lambda key: period_label(grain, dt.date.fromisoformat(key))
+        + (" (evaluations still arriving)" if key in arriving else ""),
+        default=complete[0] if complete else None,
     )  # fmt: skip
     if period is None:
         st.stop()
@@ -105,8 +94,10 @@ def show_overview(grain: str, source: str) -> None:
             f"{period_label(grain, start)}, scored by {SOURCES[source].split(' (')[0].lower()}."
             f" Each dot is a mean score, its line the {level} interval: two scores whose lines"
             " overlap a lot may not differ at all."
+            + (" Evaluations of this period are still arriving: its figures will still change."
+               if period in arriving else "")
         )
-    )
+    )  # fmt: skip
 
     st.subheader("Teams")
     labelled = teams.assign(team=[charts.team_label(t, n) for t, n in
@@ -295,7 +286,7 @@ def show_agent(agent_id: str, grain: str, source: str) -> None:
     columns[0].metric("Evaluations", f"{card['evaluations_count']:.0f}")
     columns[1].metric(
         "Mean score", charts.format_value("score", card["mean_score"]),
-        help=f"{level} interval {interval_text(card['mean_score_lower'], card['mean_score_upper'])}",
+        help=f"{level} interval {charts.interval_text(card['mean_score_lower'], card['mean_score_upper'])}",
     )  # fmt: skip
     columns[2].metric(
         "Critical fails", charts.format_value("percent", card["critical_fail_rate"]),
@@ -306,7 +297,7 @@ def show_agent(agent_id: str, grain: str, source: str) -> None:
     st.write(
         charts.plain(
             f"{period_label(grain, start)}: mean {card['mean_score']:.1f}"
-            f" ({level} interval {interval_text(card['mean_score_lower'], card['mean_score_upper'])}),"
+            f" ({level} interval {charts.interval_text(card['mean_score_lower'], card['mean_score_upper'])}),"
             f" {card['team_median_comparison']}"
             f" (team median {card['team_median_score']:.1f})."
         )

@@ -10,17 +10,17 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def disputes(warehouse) -> pd.DataFrame:
-    return warehouse.sql("select * from marts.mart_disputes").df()
+    return warehouse.execute("select * from marts.mart_disputes").df()
 
 
 @pytest.fixture(scope="module")
 def revisions(warehouse) -> pd.DataFrame:
     """Standard evaluations: first and latest revision, evaluator of the first, from staging."""
-    headers = warehouse.sql(
+    headers = warehouse.execute(
         "select evaluation_id, revision, evaluator_id, form_id from staging.stg_evaluations "
         "where evaluation_type = 'standard'"
     ).df()
-    answers = warehouse.sql(
+    answers = warehouse.execute(
         "select evaluation_id, revision, question_id, answer from staging.stg_evaluation_answers"
     ).df()
     first = headers.sort_values("revision").groupby("evaluation_id").first()

@@ -423,5 +423,5 @@ def test_question_pass_rates_match_wilson_for_agents_and_teams(warehouse, evalua
         " on questions.agent_id = agents.agent_id and questions.period_grain = agents.period_grain"
         " and questions.period_start = agents.period_start and questions.source = agents.source"
         " where questions.segment_kind = 'agent' and questions.team_id is distinct from agents.team_id"
-    ).fetchone()
-    assert teams == (0,)
+    ).fetchall()
+    assert teams == [(0,)]

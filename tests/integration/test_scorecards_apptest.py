@@ -4,6 +4,7 @@ by URL shows its trend, question pass rates and latest evaluations."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.integration.pages import fetch
@@ -103,6 +104,28 @@ def test_an_agent_by_url_shows_its_question_pass_rates_and_latest_evaluations(
     assert (evaluations["by"] == "people").all()
     charts = app.get("vega_lite_chart")
     assert len(charts) == 2  # the trend and the question pass rates
+
+
+def test_the_period_shown_first_is_the_latest_whose_evaluations_have_all_landed(
+    monkeypatch, published_warehouse
+):
+    periods = fetch(
+        published_warehouse,
+        "select distinct period_start, period_end from marts.mart_team_scorecard"
+        " where period_grain = 'week' and source = 'human' order by period_start desc",
+    )
+    [last_day] = fetch(
+        published_warehouse, "select max(interaction_date) as day from marts.fct_interactions"
+    )["day"]
+    # people's evaluations land up to 5 days after the contact (qa_score's complete_after_days)
+    landed = periods[periods["period_end"] + pd.Timedelta(days=5) <= last_day]
+    assert len(landed) < len(periods)  # the sample ends inside a week still being evaluated
+    app = view(monkeypatch, published_warehouse, grain="week", source="human")
+    assert not app.exception
+    assert app.query_params["period"] == f"{landed['period_start'].iloc[0]:%Y-%m-%d}"
+    latest = f"{periods['period_start'].iloc[0]:%Y-%m-%d}"
+    app = view(monkeypatch, published_warehouse, grain="week", source="human", period=latest)
+    assert "still arriving" in app.caption[0].value
 
 
 def test_an_unknown_agent_is_named(monkeypatch, published_warehouse):

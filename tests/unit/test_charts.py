@@ -247,3 +247,9 @@ def test_interval_trend_draws_each_periods_interval_beside_the_other_series():
     assert dots["encoding"]["y"]["field"] == "mean_score"
     assert whiskers["encoding"]["xOffset"]["field"] == "source"
     assert whiskers["encoding"]["color"]["scale"]["domain"] == ["human", "machine"]
+
+
+def test_intervals_read_as_a_range_and_a_dash_where_there_is_none():
+    rows = pd.DataFrame({"low": [0.0123, None], "high": [0.25, 0.5]})
+    assert charts.interval_texts(rows, "low", "high", ".0f", 100) == ["1 – 25", "–"]
+    assert charts.interval_text(-1.25, 3.0, "+.1f") == "-1.2 – +3.0"

@@ -90,3 +90,66 @@
         end
     )
 {%- endmacro %}
+
+{#
+  The change of a scorecard against the previous period of the same grain and source, as two
+  CTEs after `current` (rows with a period's figures and its previous_period_start), joined to
+  `periods` (the same figures for every period) on `key`: with_previous adds the previous
+  period's figures, changes the mean's change with Welch's standard error, degrees of freedom
+  and half-width, and the critical-fail rate's change with Newcombe's bounds. Used by
+  mart_agent_scorecard (key agent_id) and mart_team_scorecard (team_id).
+#}
+{% macro scorecard_change_ctes(current, periods, key) -%}
+with_previous as (
+    select
+        {{ current }}.*,
+        previous.evaluations_count as previous_evaluations_count,
+        previous.mean_score as previous_mean_score,
+        previous.score_variance as previous_score_variance,
+        previous.critical_fail_count as previous_critical_fail_count,
+        previous.critical_fail_rate as previous_critical_fail_rate,
+        previous.critical_fail_rate_lower as previous_critical_fail_rate_lower,
+        previous.critical_fail_rate_upper as previous_critical_fail_rate_upper,
+    from {{ current }}
+    left join {{ periods }} as previous
+        on {{ current }}.{{ key }} = previous.{{ key }}
+        and {{ current }}.period_grain = previous.period_grain
+        and {{ current }}.source = previous.source
+        and {{ current }}.previous_period_start = previous.period_start
+),
+
+changes as (
+    select
+        *,
+        mean_score - previous_mean_score as mean_score_change,
+        {{ welch_std_error(
+            'score_variance', 'evaluations_count',
+            'previous_score_variance', 'previous_evaluations_count'
+        ) }}
+            as mean_score_change_std_error,
+        {{ welch_degrees_of_freedom(
+            'score_variance', 'evaluations_count',
+            'previous_score_variance', 'previous_evaluations_count'
+        ) }}
+            as mean_score_change_degrees_of_freedom,
+        {{ welch_half_width(
+            'score_variance', 'evaluations_count',
+            'previous_score_variance', 'previous_evaluations_count'
+        ) }}
+            as mean_score_change_half_width,
+        critical_fail_rate - previous_critical_fail_rate as critical_fail_rate_change,
+        {{ newcombe_bound(
+            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
+            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
+            'previous_critical_fail_rate_upper', -1
+        ) }}
+            as critical_fail_rate_change_lower,
+        {{ newcombe_bound(
+            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
+            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
+            'previous_critical_fail_rate_upper', 1
+        ) }}
+            as critical_fail_rate_change_upper,
+    from with_previous
+)
+{%- endmacro %}

@@ -4,10 +4,22 @@
 -- contact's start (attributed_at, as everywhere else). Calibration evaluations measure
 -- evaluators, not agents, and are left out; so is an evaluation without a score (every
 -- section N/A). The team is the agent's team on the contact's day (fct_evaluations).
+-- A period is complete once the warehouse's contacts reach its last day plus the days its
+-- evaluations take to land (complete_after_days of the registry's qa_score for people and
+-- machine_qa_score for the machine); before that its figures still grow.
+{% set arrival_days = {} %}
+{% for metric in var('metrics') if metric.metric in ['qa_score', 'machine_qa_score'] %}
+    {% do arrival_days.update({metric.metric: metric.complete_after_days}) %}
+{% endfor %}
+
 with evaluations as (
     select * from {{ ref('fct_evaluations') }}
     where evaluation_type in ('standard', 'auto')
         and score is not null
+),
+
+last_contact_day as (
+    select max(interaction_date) as last_day from {{ ref('fct_interactions') }}
 ),
 
 sourced as (
@@ -42,6 +54,14 @@ final as (
         periods.period_start,
         cast({{ dbt.dateadd('day', -1, 'periods.next_period_start') }} as date) as period_end,
         periods.previous_period_start,
+        case sourced.source
+            when 'human' then {{ dbt.dateadd(
+                'day', arrival_days['qa_score'] - 1, 'periods.next_period_start'
+            ) }}
+            else {{ dbt.dateadd(
+                'day', arrival_days['machine_qa_score'] - 1, 'periods.next_period_start'
+            ) }}
+        end <= last_contact_day.last_day as is_period_complete,
         sourced.agent_id,
         sourced.team_id,
         sourced.team_name,
@@ -54,6 +74,7 @@ final as (
     from sourced
     inner join periods
         on sourced.evaluation_id = periods.evaluation_id
+    cross join last_contact_day
 )
 
 select * from final

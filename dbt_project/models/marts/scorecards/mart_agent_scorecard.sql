@@ -37,6 +37,7 @@ agent_periods as (
         period_grain,
         period_start,
         period_end,
+        is_period_complete,
         previous_period_start,
         source,
         count(*) as evaluations_count,
@@ -159,58 +160,7 @@ compared as (
     from ranked
 ),
 
-with_previous as (
-    select
-        compared.*,
-        previous.evaluations_count as previous_evaluations_count,
-        previous.mean_score as previous_mean_score,
-        previous.score_variance as previous_score_variance,
-        previous.critical_fail_count as previous_critical_fail_count,
-        previous.critical_fail_rate as previous_critical_fail_rate,
-        previous.critical_fail_rate_lower as previous_critical_fail_rate_lower,
-        previous.critical_fail_rate_upper as previous_critical_fail_rate_upper,
-    from compared
-    left join with_intervals as previous
-        on compared.agent_id = previous.agent_id
-        and compared.period_grain = previous.period_grain
-        and compared.source = previous.source
-        and compared.previous_period_start = previous.period_start
-),
-
-changes as (
-    select
-        *,
-        mean_score - previous_mean_score as mean_score_change,
-        {{ welch_std_error(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_std_error,
-        {{ welch_degrees_of_freedom(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_degrees_of_freedom,
-        {{ welch_half_width(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_half_width,
-        critical_fail_rate - previous_critical_fail_rate as critical_fail_rate_change,
-        {{ newcombe_bound(
-            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
-            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
-            'previous_critical_fail_rate_upper', -1
-        ) }}
-            as critical_fail_rate_change_lower,
-        {{ newcombe_bound(
-            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
-            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
-            'previous_critical_fail_rate_upper', 1
-        ) }}
-            as critical_fail_rate_change_upper,
-    from with_previous
-),
+{{ scorecard_change_ctes('compared', 'with_intervals', 'agent_id') }},
 
 final as (
     select
@@ -219,6 +169,7 @@ final as (
         period_grain,
         period_start,
         period_end,
+        is_period_complete,
         source,
         team_id,
         team_name,

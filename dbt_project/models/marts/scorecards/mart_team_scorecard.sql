@@ -29,6 +29,7 @@ team_periods as (
         period_grain,
         period_start,
         period_end,
+        is_period_complete,
         previous_period_start,
         source,
         arg_max(team_name, attributed_at) as team_name,
@@ -40,7 +41,9 @@ team_periods as (
         var_samp(score) as score_variance,
         count(*) filter (where is_critical_fail) as critical_fail_count,
     from evaluations
-    group by team_id, period_grain, period_start, period_end, previous_period_start, source
+    group by
+        team_id, period_grain, period_start, period_end, is_period_complete,
+        previous_period_start, source
 ),
 
 with_intervals as (
@@ -90,58 +93,7 @@ compared as (
     from ranked
 ),
 
-with_previous as (
-    select
-        compared.*,
-        previous.evaluations_count as previous_evaluations_count,
-        previous.mean_score as previous_mean_score,
-        previous.score_variance as previous_score_variance,
-        previous.critical_fail_count as previous_critical_fail_count,
-        previous.critical_fail_rate as previous_critical_fail_rate,
-        previous.critical_fail_rate_lower as previous_critical_fail_rate_lower,
-        previous.critical_fail_rate_upper as previous_critical_fail_rate_upper,
-    from compared
-    left join with_intervals as previous
-        on compared.team_id = previous.team_id
-        and compared.period_grain = previous.period_grain
-        and compared.source = previous.source
-        and compared.previous_period_start = previous.period_start
-),
-
-changes as (
-    select
-        *,
-        mean_score - previous_mean_score as mean_score_change,
-        {{ welch_std_error(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_std_error,
-        {{ welch_degrees_of_freedom(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_degrees_of_freedom,
-        {{ welch_half_width(
-            'score_variance', 'evaluations_count',
-            'previous_score_variance', 'previous_evaluations_count'
-        ) }}
-            as mean_score_change_half_width,
-        critical_fail_rate - previous_critical_fail_rate as critical_fail_rate_change,
-        {{ newcombe_bound(
-            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
-            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
-            'previous_critical_fail_rate_upper', -1
-        ) }}
-            as critical_fail_rate_change_lower,
-        {{ newcombe_bound(
-            'critical_fail_rate', 'critical_fail_rate_lower', 'critical_fail_rate_upper',
-            'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
-            'previous_critical_fail_rate_upper', 1
-        ) }}
-            as critical_fail_rate_change_upper,
-    from with_previous
-),
+{{ scorecard_change_ctes('compared', 'with_intervals', 'team_id') }},
 
 final as (
     select
@@ -151,6 +103,7 @@ final as (
         period_grain,
         period_start,
         period_end,
+        is_period_complete,
         source,
         cast({{ scorecard_confidence() }} as double) as confidence_level,
         agents_count,

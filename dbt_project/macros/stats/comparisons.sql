@@ -153,3 +153,39 @@ changes as (
     from with_previous
 )
 {%- endmacro %}
+
+
+{#
+  A scorecard's people-scored mean over the evaluations of contacts the evaluation queue
+  selected, each weighted by its sampling weight w = 1/π (mart_evaluation_queue): the Hájek
+  mean m = Σw·y / Σw, unbiased (to first order) for the mean of the queue's frame although
+  the queue oversamples contacts the machine flagged. Its standard error, with the usual
+  with-replacement approximation, is √(n/(n − 1) · Σw²(y − m)²) / Σw; the interval is
+  m ± t(n − 1)·SE, clipped to 0-100. hajek_sums() aggregates what the interval needs
+  (Σw²(y − m)² = Σw²y² − 2m·Σw²y + m²·Σw²), hajek_columns() turns the sums into columns.
+#}
+{% macro hajek_sums(weight, value) -%}
+    count({{ weight }}) as queue_evaluations_count,
+    sum({{ weight }}) as queue_weight_sum,
+    sum({{ weight }} * {{ value }}) as queue_weighted_sum,
+    sum({{ weight }} * {{ weight }}) as queue_weight_squares,
+    sum({{ weight }} * {{ weight }} * {{ value }}) as queue_weighted_square_sum,
+    sum({{ weight }} * {{ weight }} * {{ value }} * {{ value }}) as queue_weighted_square_sum_2,
+{%- endmacro %}
+
+{% macro hajek_columns() -%}
+    queue_weighted_sum / queue_weight_sum as queue_weighted_mean_score,
+    case
+        when queue_evaluations_count >= 2
+            then {{ t_quantile('queue_evaluations_count - 1') }} * sqrt(
+                greatest(
+                    queue_evaluations_count / (queue_evaluations_count - 1.0) * (
+                        queue_weighted_square_sum_2
+                        - 2 * (queue_weighted_sum / queue_weight_sum) * queue_weighted_square_sum
+                        + pow(queue_weighted_sum / queue_weight_sum, 2) * queue_weight_squares
+                    ),
+                    0
+                )
+            ) / queue_weight_sum
+    end as queue_weighted_half_width,
+{%- endmacro %}

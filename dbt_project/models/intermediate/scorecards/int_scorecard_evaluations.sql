@@ -6,7 +6,9 @@
 -- section N/A). The team is the agent's team on the contact's day (fct_evaluations).
 -- A period is complete once the warehouse's contacts reach its last day plus the days its
 -- evaluations take to land (complete_after_days of the registry's qa_score for people and
--- machine_qa_score for the machine); before that its figures still grow.
+-- machine_qa_score for the machine); before that its figures still grow. A person's
+-- evaluation of a contact the evaluation queue selected carries the contact's sampling
+-- weight (1/π), for the scorecards' inverse-probability-weighted means.
 {% set arrival_days = {} %}
 {% for metric in var('metrics') if metric.metric in ['qa_score', 'machine_qa_score'] %}
     {% do arrival_days.update({metric.metric: metric.complete_after_days}) %}
@@ -16,6 +18,12 @@ with evaluations as (
     select * from {{ ref('fct_evaluations') }}
     where evaluation_type in ('standard', 'auto')
         and score is not null
+),
+
+-- contacts the evaluation queue selected, with their sampling weight 1/π
+queue_selections as (
+    select interaction_id, sampling_weight from {{ ref('mart_evaluation_queue') }}
+    where is_selected
 ),
 
 last_contact_day as (
@@ -71,10 +79,14 @@ final as (
         sourced.attributed_at,
         sourced.score,
         sourced.is_critical_fail,
+        case when sourced.source = 'human' then queue_selections.sampling_weight end
+            as queue_sampling_weight,
     from sourced
     inner join periods
         on sourced.evaluation_id = periods.evaluation_id
     cross join last_contact_day
+    left join queue_selections
+        on sourced.interaction_id = queue_selections.interaction_id
 )
 
 select * from final

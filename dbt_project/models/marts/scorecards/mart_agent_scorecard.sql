@@ -45,6 +45,7 @@ agent_periods as (
         stddev_samp(score) as score_sd,
         var_samp(score) as score_variance,
         count(*) filter (where is_critical_fail) as critical_fail_count,
+        {{ hajek_sums('queue_sampling_weight', 'score') }}
     from evaluations
     group by all
 ),
@@ -105,6 +106,7 @@ with_intervals as (
             'agent_periods.score_sd', 'agent_periods.evaluations_count'
         ) }}
             as mean_score_half_width,
+        {{ hajek_columns() }}
         agent_periods.critical_fail_count / agent_periods.evaluations_count
             as critical_fail_rate,
         {{ wilson_bound(
@@ -181,6 +183,17 @@ final as (
         score_sd,
         mean_score_lower,
         mean_score_upper,
+        queue_evaluations_count,
+        queue_weighted_mean_score,
+        -- (greatest and least skip nulls: no half-width, no bounds)
+        case
+            when queue_weighted_half_width is not null
+                then greatest(queue_weighted_mean_score - queue_weighted_half_width, 0)
+        end as queue_weighted_mean_score_lower,
+        case
+            when queue_weighted_half_width is not null
+                then least(queue_weighted_mean_score + queue_weighted_half_width, 100)
+        end as queue_weighted_mean_score_upper,
         critical_fail_count,
         critical_fail_rate,
         critical_fail_rate_lower,

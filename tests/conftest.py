@@ -161,3 +161,32 @@ def faulty_run(tmp_path_factory) -> PipelineRun:
     landing = workdir / "landing"
     run_qm("generate", "--out", str(landing), *SAMPLE_ARGS, "--faults", "0.02")
     return run_pipeline(landing, workdir, check=False)
+
+
+DBT_PROJECT = REPO_ROOT / "dbt_project"
+# vars: scorecards: of dbt_project.yml (confidence, plan, queue and calibration settings)
+SCORECARD_VARS = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]["scorecards"]
+
+
+def rebuild_with_scorecard_vars(published: Path, workdir: Path, select: str, table: str, **changed):
+    """`table` after `dbt run --select <select>` in a copy of the published warehouse with
+    some `vars: scorecards:` changed (another seed): what a setting does, without a new
+    pipeline run."""
+    name = "_".join(f"{key}_{value}" for key, value in changed.items())
+    copy = workdir / f"{name}.duckdb"
+    shutil.copy(published, copy)
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")), "run", "--select", select,
+            "--vars", json.dumps({"scorecards": {**SCORECARD_VARS, **changed}}),
+            "--target-path", str(workdir / f"target_{name}"),
+            "--log-path", str(workdir / f"logs_{name}"), "--profiles-dir", ".",
+        ],
+        cwd=DBT_PROJECT,
+        env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy)},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    with duckdb.connect(str(copy), read_only=True) as connection:
+        return connection.execute(f"select * from {table}").df()

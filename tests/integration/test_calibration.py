@@ -17,27 +17,20 @@ dbt_project/models/marts/scorecards/_calibration.yml.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from scipy import stats
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 from statsmodels.stats.multitest import multipletests
 
+from tests.conftest import SCORECARD_VARS, rebuild_with_scorecard_vars
+
 pytestmark = pytest.mark.slow
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
-SCORECARDS = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]["scorecards"]
-CONFIDENCE = SCORECARDS["confidence"]
+CONFIDENCE = SCORECARD_VARS["confidence"]
 SCORE_ROW = "evaluation_score"  # mart_calibration's row for the evaluation's total score
 
 
@@ -157,8 +150,8 @@ def replicate_units(form_id: str, units_count: int, replicates: int, seed: int) 
 
 def test_bootstrap_intervals_equal_the_references_on_the_same_resamples(ratings, calibration):
     replicates, seed = (
-        SCORECARDS["calibration_bootstrap_replicates"],
-        SCORECARDS["calibration_bootstrap_seed"],
+        SCORECARD_VARS["calibration_bootstrap_replicates"],
+        SCORECARD_VARS["calibration_bootstrap_seed"],
     )
     low, high = (1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2
     for form_id, question_id in questions(ratings):
@@ -198,44 +191,18 @@ def test_bootstrap_interval_contains_the_estimate_and_has_width(calibration):
 
 def rebuild_calibration(published: Path, workdir: Path, seed: int) -> pd.DataFrame:
     """mart_calibration rebuilt by dbt in a copy of the warehouse with another bootstrap seed."""
-    copy = workdir / f"seed_{seed}.duckdb"
-    shutil.copy(published, copy)
-    settings = {**SCORECARDS, "calibration_bootstrap_seed": seed}
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "run",
-            "--select",
-            "int_calibration_bootstrap_weights+",
-            "--vars",
-            json.dumps({"scorecards": settings}),
-            "--target-path",
-            str(workdir / f"target_{seed}"),
-            "--log-path",
-            str(workdir / f"logs_{seed}"),
-            "--profiles-dir",
-            ".",
-        ],
-        cwd=DBT_PROJECT,
-        env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy)},
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
-    with duckdb.connect(str(copy), read_only=True) as connection:
-        return (
-            connection.execute("select * from marts.mart_calibration")
-            .df()
-            .set_index(["form_id", "question_id"])
-            .sort_index()
-        )
+    rebuilt = rebuild_with_scorecard_vars(
+        published, workdir, "int_calibration_bootstrap_weights+", "marts.mart_calibration",
+        calibration_bootstrap_seed=seed,
+    )  # fmt: skip
+    return rebuilt.set_index(["form_id", "question_id"]).sort_index()
 
 
 def test_same_seed_gives_the_same_intervals_and_another_seed_other_ones(
     published_warehouse, calibration, tmp_path
 ):
     published = calibration.sort_index()
-    seed = SCORECARDS["calibration_bootstrap_seed"]
+    seed = SCORECARD_VARS["calibration_bootstrap_seed"]
     # The same draws; sums of doubles may add up in another order (DuckDB aggregates in
     # parallel), hence the tolerance of a few units in the last place.
     same = rebuild_calibration(published_warehouse, tmp_path, seed)

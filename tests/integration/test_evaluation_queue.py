@@ -7,30 +7,21 @@ unbiasedness and precision."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from scipy import stats
 
-from orchestration import settings
 from orchestration.cli import main
+from tests.conftest import SCORECARD_VARS, rebuild_with_scorecard_vars
 
 pytestmark = pytest.mark.slow
 
-DBT_PROJECT = settings.DBT_PROJECT_DIR
-SCORECARDS = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]["scorecards"]
 FLAGS = ("machine_critical_fail", "negative_sentiment", "escalation", "low_agreement")
-PLAN_WINDOW_WEEKS = SCORECARDS.get("plan_window_weeks", 8)
+PLAN_WINDOW_WEEKS = SCORECARD_VARS["plan_window_weeks"]
 
 
 # --- references ------------------------------------------------------------------------
@@ -113,7 +104,7 @@ def expected_plan_sd(warehouse) -> pd.DataFrame:
         " from marts.fct_interactions where not is_abandoned and agent_id is not null"
         " group by all"
     ).df()
-    k = SCORECARDS["plan_pooling_evaluations"]
+    k = SCORECARD_VARS["plan_pooling_evaluations"]
     rows = []
     for week in sorted(agent_weeks["week_start"].unique()):
         week = pd.Timestamp(week)
@@ -164,7 +155,7 @@ def test_plan_sd_follows_the_pooling_rule_and_n_equals_the_scipy_search(warehous
         plan["expected_sd"].to_numpy(), rel=1e-9, nan_ok=True
     )
 
-    half_width, confidence = SCORECARDS["plan_half_width"], SCORECARDS["confidence"]
+    half_width, confidence = SCORECARD_VARS["plan_half_width"], SCORECARD_VARS["confidence"]
     planned = plan[plan["plan_sd"].notna() & (plan["interactions_count"] >= 2)]
     for row in planned.itertuples():
         n = smallest_n(row.plan_sd, half_width, confidence)
@@ -184,7 +175,7 @@ def test_plan_sd_follows_the_pooling_rule_and_n_equals_the_scipy_search(warehous
 
 
 def test_each_agent_gets_its_quota_with_probabilities_from_the_capping_iteration(queue, coverage):
-    factors = SCORECARDS["queue_oversample"]
+    factors = SCORECARD_VARS["queue_oversample"]
     flags = queue[[f"flag_{flag}" for flag in FLAGS]].to_numpy()
     sizes = np.prod(np.where(flags, [factors[flag] for flag in FLAGS], 1), axis=1)
     assert queue["size_measure"].to_numpy() == pytest.approx(sizes)
@@ -234,7 +225,7 @@ def test_flags_follow_the_machine_signals(warehouse, latest):
     flags = warehouse.execute(
         "select interaction_id,"
         " coalesce(is_machine_critical_fail, false) as machine_critical_fail,"
-        f" coalesce(customer_sentiment_min < {SCORECARDS['queue_negative_sentiment_below']},"
+        f" coalesce(customer_sentiment_min < {SCORECARD_VARS['queue_negative_sentiment_below']},"
         "   false) as negative_sentiment,"
         " coalesce(has_escalation_request, false) as escalation,"
         " interaction_id in (select answers.interaction_id"
@@ -242,7 +233,7 @@ def test_flags_follow_the_machine_signals(warehouse, latest):
         "   inner join marts.mart_machine_agreement as agreement using (form_id, question_id)"
         "   where answers.evaluation_type = 'auto' and not answers.is_na"
         "   and answers.question_score < 1"
-        f"  and agreement.kappa < {SCORECARDS['queue_low_agreement_kappa']}) as low_agreement"
+        f"  and agreement.kappa < {SCORECARD_VARS['queue_low_agreement_kappa']}) as low_agreement"
         " from marts.fct_interactions"
     ).df()
     joined = latest.merge(flags, on="interaction_id")
@@ -259,7 +250,7 @@ def test_the_selection_is_the_systematic_draw_from_the_seeded_start(queue):
     selection from the stored π. Then, over every start u in a fine grid of [0, 1), each
     contact is selected in a share of starts equal to its π: with u uniform, the chance of
     selection is π."""
-    seed = SCORECARDS["queue_seed"]
+    seed = SCORECARD_VARS["queue_seed"]
     grid = (np.arange(2000) + 0.5) / 2000
     for (agent, week), stratum in queue.groupby(["agent_id", "week_start"]):
         start = seeded_uniform(seed, f"{agent}|{pd.Timestamp(week).date()}")
@@ -394,7 +385,7 @@ def test_the_quotas_reach_the_requested_precision_on_the_next_simulated_week(
     ).df()
     pools = {agent: group["score"].to_numpy() for agent, group in scores.groupby("agent_id")}
     plans = coverage.set_index(["agent_id", "week_start"])
-    half_width = SCORECARDS["plan_half_width"]
+    half_width = SCORECARD_VARS["plan_half_width"]
     rng = np.random.default_rng(20260720)
     within_target, within_told = {}, {}
     for (agent, week), stratum in latest.groupby(["agent_id", "week_start"]):
@@ -428,34 +419,11 @@ def test_the_quotas_reach_the_requested_precision_on_the_next_simulated_week(
 
 def rebuild_queue(published: Path, workdir: Path, seed: int) -> pd.DataFrame:
     """mart_evaluation_queue rebuilt by dbt in a copy of the warehouse with queue_seed."""
-    copy = workdir / f"seed_{seed}.duckdb"
-    shutil.copy(published, copy)
-    settings = {**SCORECARDS, "queue_seed": seed}
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "run",
-            "--select",
-            "mart_evaluation_queue",
-            "--vars",
-            json.dumps({"scorecards": settings}),
-            "--target-path",
-            str(workdir / f"target_{seed}"),
-            "--log-path",
-            str(workdir / f"logs_{seed}"),
-            "--profiles-dir",
-            ".",
-        ],
-        cwd=DBT_PROJECT,
-        env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy)},
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
-    with duckdb.connect(str(copy), read_only=True) as connection:
-        return connection.execute(
-            "select * from marts.mart_evaluation_queue order by interaction_id"
-        ).df()
+    rebuilt = rebuild_with_scorecard_vars(
+        published, workdir, "mart_evaluation_queue", "marts.mart_evaluation_queue",
+        queue_seed=seed,
+    )  # fmt: skip
+    return rebuilt.sort_values("interaction_id", ignore_index=True)
 
 
 def test_same_seed_gives_the_same_queue_and_another_seed_another(
@@ -463,10 +431,10 @@ def test_same_seed_gives_the_same_queue_and_another_seed_another(
 ):
     published = queue.drop(columns="machine_score").sort_values("interaction_id")
     published = published.reset_index(drop=True)
-    same = rebuild_queue(published_warehouse, tmp_path, SCORECARDS["queue_seed"])
+    same = rebuild_queue(published_warehouse, tmp_path, SCORECARD_VARS["queue_seed"])
     pd.testing.assert_frame_equal(same, published, check_exact=False, rtol=1e-12)
 
-    other = rebuild_queue(published_warehouse, tmp_path, SCORECARDS["queue_seed"] + 1)
+    other = rebuild_queue(published_warehouse, tmp_path, SCORECARD_VARS["queue_seed"] + 1)
     assert (other["inclusion_probability"] == published["inclusion_probability"]).all()
     assert (
         other.groupby("stratum")["is_selected"].sum()

@@ -285,7 +285,8 @@ SCORECARD_COLUMNS = """
     confidence_level, period_start, period_end, source, evaluations_count, mean_score, mean_score_lower,
     mean_score_upper, critical_fail_count, critical_fail_rate, critical_fail_rate_lower,
     critical_fail_rate_upper, previous_mean_score, mean_score_change, mean_score_change_lower,
-    mean_score_change_upper, is_mean_score_change_distinguishable
+    mean_score_change_upper, is_mean_score_change_distinguishable, queue_evaluations_count,
+    queue_weighted_mean_score, queue_weighted_mean_score_lower, queue_weighted_mean_score_upper
 """
 
 

@@ -302,6 +302,16 @@ def show_agent(agent_id: str, grain: str, source: str) -> None:
             f" (team median {card['team_median_score']:.1f})."
         )
     )
+    if card["queue_evaluations_count"] > 0:
+        weighted = charts.interval_text(
+            card["queue_weighted_mean_score_lower"], card["queue_weighted_mean_score_upper"]
+        )
+        st.write(
+            f"Of these, {card['queue_evaluations_count']:.0f} evaluated contacts from the"
+            " evaluation queue, weighted by their sampling weights (the queue oversamples"
+            f" contacts the machine flagged): {card['queue_weighted_mean_score']:.1f}"
+            f" ({level} interval {weighted})."
+        )
     st.markdown(f"**Question pass rates: {period_label(grain, start)}**")
     questions = queries.question_pass_rates("agent", agent_id, grain, source, start)
     if questions.empty:

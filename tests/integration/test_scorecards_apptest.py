@@ -128,6 +128,25 @@ def test_the_period_shown_first_is_the_latest_whose_evaluations_have_all_landed(
     assert "still arriving" in app.caption[0].value
 
 
+def test_an_agents_queue_weighted_mean_is_said_beside_the_plain_one(
+    monkeypatch, published_warehouse
+):
+    card = fetch(
+        published_warehouse,
+        "select agent_id, period_start, queue_evaluations_count, queue_weighted_mean_score"
+        " from marts.mart_agent_scorecard where period_grain = 'week' and source = 'human'"
+        " and queue_evaluations_count > 0 order by queue_evaluations_count desc, agent_id limit 1",
+    ).iloc[0]
+    app = view(
+        monkeypatch, published_warehouse, agent_id=card["agent_id"], grain="week",
+        source="human", period=f"{card['period_start']:%Y-%m-%d}",
+    )  # fmt: skip
+    assert not app.exception
+    said = " ".join(block.value for block in app.markdown)
+    assert f"Of these, {card['queue_evaluations_count']:.0f} evaluated contacts" in said
+    assert f"contacts the machine flagged): {card['queue_weighted_mean_score']:.1f}" in said
+
+
 def test_an_unknown_agent_is_named(monkeypatch, published_warehouse):
     app = view(monkeypatch, published_warehouse, agent_id="NOBODY")
     assert not app.exception

@@ -96,7 +96,8 @@
   CTEs after `current` (rows with a period's figures and its previous_period_start), joined to
   `periods` (the same figures for every period) on `key`: with_previous adds the previous
   period's figures, changes the mean's change with Welch's standard error, degrees of freedom
-  and half-width, and the critical-fail rate's change with Newcombe's bounds. Used by
+  and half-width, and the critical-fail rate's change with Newcombe's bounds,
+  change_intervals the mean change's bounds and whether they exclude 0. Used by
   mart_agent_scorecard (key agent_id) and mart_team_scorecard (team_id).
 #}
 {% macro scorecard_change_ctes(current, periods, key) -%}
@@ -151,6 +152,19 @@ changes as (
         ) }}
             as critical_fail_rate_change_upper,
     from with_previous
+),
+
+change_intervals as (
+    select
+        *,
+        mean_score_change - mean_score_change_half_width as mean_score_change_lower,
+        mean_score_change + mean_score_change_half_width as mean_score_change_upper,
+        coalesce(
+            mean_score_change - mean_score_change_half_width > 0
+            or mean_score_change + mean_score_change_half_width < 0,
+            false
+        ) as is_mean_score_change_distinguishable,
+    from changes
 )
 {%- endmacro %}
 
@@ -162,7 +176,8 @@ changes as (
   the queue oversamples contacts the machine flagged. Its standard error, with the usual
   with-replacement approximation, is √(n/(n − 1) · Σw²(y − m)²) / Σw; the interval is
   m ± t(n − 1)·SE, clipped to 0-100. hajek_sums() aggregates what the interval needs
-  (Σw²(y − m)² = Σw²y² − 2m·Σw²y + m²·Σw²), hajek_columns() turns the sums into columns.
+  (Σw²(y − m)² = Σw²y² − 2m·Σw²y + m²·Σw²), hajek_columns() turns the sums into the mean and
+  its bounds (hajek_half_width() is t(n − 1)·SE).
 #}
 {% macro hajek_sums(weight, value) -%}
     count({{ weight }}) as queue_evaluations_count,
@@ -173,8 +188,7 @@ changes as (
     sum({{ weight }} * {{ weight }} * {{ value }} * {{ value }}) as queue_weighted_square_sum_2,
 {%- endmacro %}
 
-{% macro hajek_columns() -%}
-    queue_weighted_sum / queue_weight_sum as queue_weighted_mean_score,
+{% macro hajek_half_width() -%}
     case
         when queue_evaluations_count >= 2
             then {{ t_quantile('queue_evaluations_count - 1') }} * sqrt(
@@ -187,5 +201,18 @@ changes as (
                     0
                 )
             ) / queue_weight_sum
-    end as queue_weighted_half_width,
+    end
+{%- endmacro %}
+
+{% macro hajek_columns() -%}
+    queue_weighted_sum / queue_weight_sum as queue_weighted_mean_score,
+    -- greatest and least skip nulls: no half-width, no bounds
+    case
+        when ({{ hajek_half_width() }}) is not null
+            then greatest(queue_weighted_sum / queue_weight_sum - ({{ hajek_half_width() }}), 0)
+    end as queue_weighted_mean_score_lower,
+    case
+        when ({{ hajek_half_width() }}) is not null
+            then least(queue_weighted_sum / queue_weight_sum + ({{ hajek_half_width() }}), 100)
+    end as queue_weighted_mean_score_upper,
 {%- endmacro %}

@@ -23,7 +23,7 @@ evaluators as (
 final as (
     select
         *,
-        cast({{ scorecard_confidence() }} as double) as confidence_level,
+        {{ scorecard_confidence() }} as confidence_level,
         cast(
             count(*) filter (where calibration_contacts_count >= 2)
                 over (partition by form_id)

@@ -177,7 +177,7 @@ final as (
         team_name,
         site,
         is_team_changed_in_period,
-        cast({{ scorecard_confidence() }} as double) as confidence_level,
+        {{ scorecard_confidence() }} as confidence_level,
         evaluations_count,
         mean_score,
         score_sd,
@@ -185,15 +185,8 @@ final as (
         mean_score_upper,
         queue_evaluations_count,
         queue_weighted_mean_score,
-        -- (greatest and least skip nulls: no half-width, no bounds)
-        case
-            when queue_weighted_half_width is not null
-                then greatest(queue_weighted_mean_score - queue_weighted_half_width, 0)
-        end as queue_weighted_mean_score_lower,
-        case
-            when queue_weighted_half_width is not null
-                then least(queue_weighted_mean_score + queue_weighted_half_width, 100)
-        end as queue_weighted_mean_score_upper,
+        queue_weighted_mean_score_lower,
+        queue_weighted_mean_score_upper,
         critical_fail_count,
         critical_fail_rate,
         critical_fail_rate_lower,
@@ -215,19 +208,15 @@ final as (
         mean_score_change,
         mean_score_change_std_error,
         mean_score_change_degrees_of_freedom,
-        mean_score_change - mean_score_change_half_width as mean_score_change_lower,
-        mean_score_change + mean_score_change_half_width as mean_score_change_upper,
-        coalesce(
-            mean_score_change - mean_score_change_half_width > 0
-            or mean_score_change + mean_score_change_half_width < 0,
-            false
-        ) as is_mean_score_change_distinguishable,
+        mean_score_change_lower,
+        mean_score_change_upper,
+        is_mean_score_change_distinguishable,
         previous_critical_fail_count,
         previous_critical_fail_rate,
         critical_fail_rate_change,
         critical_fail_rate_change_lower,
         critical_fail_rate_change_upper,
-    from changes
+    from change_intervals
 )
 
 select * from final

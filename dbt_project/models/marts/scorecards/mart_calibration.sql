@@ -80,7 +80,7 @@ final as (
         questions.form_id,
         questions.question_id,
         questions.question_type,
-        cast({{ scorecard_confidence() }} as double) as confidence_level,
+        {{ scorecard_confidence() }} as confidence_level,
         cast(questions.units_count as integer) as units_count,
         cast(questions.ratings_count as integer) as ratings_count,
         cast(questions.evaluators_count as integer) as evaluators_count,

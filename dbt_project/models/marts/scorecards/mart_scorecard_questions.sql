@@ -113,7 +113,7 @@ final as (
         questions.section_position,
         questions.question_position,
         questions.critical_level,
-        cast({{ scorecard_confidence() }} as double) as confidence_level,
+        {{ scorecard_confidence() }} as confidence_level,
         with_rates.answered_count,
         with_rates.passed_count,
         with_rates.failed_count,

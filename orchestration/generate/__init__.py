@@ -20,8 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orchestration.generate.coaching import coaching_sessions, coaching_truth, plan_coaching
 from orchestration.generate.contacts import (
     DAY_EFFECTS,
+    DEFLECTABLE_REASON,
     agent_profiles,
     build_contacts,
     plan_special_causes,
@@ -32,9 +34,9 @@ from orchestration.generate.faults import inject_faults
 from orchestration.generate.forms import form_yaml, targets_yaml
 from orchestration.generate.roster import build_roster
 from orchestration.generate.surveys import (
-    build_coaching,
     build_process_changes,
     build_surveys,
+    csat_truth,
     restate_contacts,
 )
 from orchestration.generate.transcripts import build_transcripts
@@ -97,8 +99,10 @@ def generate_landing(
     )
     cutoff = dt.datetime.combine(start + dt.timedelta(days=days), dt.time())
     profiles = agent_profiles(rng, agents)
+    # The coaching plan draws from a stream of its own: the contacts' draws stay as they were.
+    coaching_plan = plan_coaching(np.random.default_rng([seed, 20]), roster, profiles, days)
     say(f"contacts for {agents} agents over {days} days ...")
-    contacts = build_contacts(rng, roster, profiles, special_causes, start, days)
+    contacts = build_contacts(rng, roster, profiles, special_causes, start, days, coaching_plan)
     say(f"{len(contacts)} contacts; transcripts ...")
     first_names = np.array([name.split()[0] for name in roster.agents["agent_name"][:agents]])
     # Transcripts draw from a stream of their own, so the evaluations and surveys drawn next
@@ -108,11 +112,7 @@ def generate_landing(
     v2_from_day = scorecard_change_day(days)
     evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day, cutoff)
     surveys = build_surveys(rng, contacts, cutoff)
-    team_agents = {
-        team: roster.agent_ids[roster.agent_team == index].tolist()
-        for index, team in enumerate(roster.team_ids)
-    }
-    coaching = build_coaching(rng, evaluations, answers, team_agents, start, days, cutoff)
+    coaching = coaching_sessions(rng, coaching_plan, roster, evaluations, answers, start, cutoff)
     restated = restate_contacts(rng, contacts)
     changes = build_process_changes(special_causes, start, days, v2_from_day)
 
@@ -203,6 +203,9 @@ def generate_landing(
         "interaction_truth_columns": INTERACTION_TRUTH_COLUMNS,
         "agent_behaviour": profiles.assign(agent_id=roster.agent_ids).round(4).to_dict("records"),
         "faults_injected": len(manifest),
+        "csat_drivers": csat_truth(),
+        "coaching_effect": coaching_truth(coaching_plan, profiles, roster, start),
+        "deflectable_reason": DEFLECTABLE_REASON,
         **evaluation_truth,
     }
     interaction_truth.to_parquet(out_dir / INTERACTION_TRUTH_FILE, index=False)

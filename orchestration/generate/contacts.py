@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from orchestration.generate.coaching import coaching_boost
 from orchestration.generate.roster import Roster, team_on
 
 # contact reason → (queue, median handle seconds)
@@ -27,6 +28,10 @@ REASONS = {
     "general_enquiry": ("general", 220),
 }
 REASON_WEIGHTS = np.array([14, 10, 6, 6, 5, 14, 8, 5, 12, 5, 7, 8], dtype=float)
+# The one reason a self-service channel could take: short, nearly always resolved at once,
+# without holds or transfers.
+DEFLECTABLE_REASON = "order_status"
+DEFLECTABLE_RESOLUTION_LIFT = 0.3
 CHANNELS = np.array(["voice", "chat", "email"])
 CHANNEL_WEIGHTS = np.array([0.6, 0.3, 0.1])
 CHANNEL_TALK_FACTOR = np.array([1.0, 1.4, 0.7])
@@ -214,8 +219,10 @@ def build_contacts(
     causes: list[SpecialCause],
     start: dt.date,
     days: int,
+    coaching: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per contact with its timings, outcome and the true behaviour of the agent.
+    """One row per contact with its timings, outcome and the true behaviour of the agent
+    (after the coaching sessions of `coaching`).
 
     The random draws do not depend on the special causes, so the same seed gives the same
     contacts in every scenario, apart from what the causes change.
@@ -271,12 +278,17 @@ def build_contacts(
     for cause, drifting in affected("handle_time_drift"):
         day_of_cause = day_index - cause.from_day + 1
         talk = np.where(drifting, talk * (1 + TALK_DRIFT_PER_DAY * day_of_cause), talk)
-    hold_count = rng.poisson(0.35, count)
+    deflectable = reason_names[reason] == DEFLECTABLE_REASON
+    hold_count = np.where(deflectable, 0, rng.poisson(0.35, count))
     hold_seconds = (hold_count * rng.exponential(70, count)).round()
     wrap_up = rng.exponential(40, count).round()
 
     day_shift = rng.normal(0, DAY_EFFECTS["behaviour_sd"], days)[day_index]
-    behaviour = {name: rng.random(count) < p[name] + day_shift for name in BEHAVIOURS}
+    behaviour = {
+        name: rng.random(count)
+        < p[name] + day_shift + coaching_boost(coaching, name, agent_index, day_index, p[name])
+        for name in BEHAVIOURS
+    }
     disclosed_during_lapse = rng.random(count) < DISCLOSURE_RATE_DURING
     for _, lapse in affected("stopped_recording_disclosure"):
         behaviour["disclosure"] = np.where(lapse, disclosed_during_lapse, behaviour["disclosure"])
@@ -288,6 +300,7 @@ def build_contacts(
         + 0.3 * p["agent_skill"]
         + 0.05 * behaviour["resolution_check"]
         - 0.3 * rude
+        + DEFLECTABLE_RESOLUTION_LIFT * deflectable
         + resolution_day,
         0,
         1,
@@ -318,7 +331,7 @@ def build_contacts(
             "hold_seconds": np.where(abandoned, 0, hold_seconds),
             "after_contact_work_seconds": np.where(abandoned, 0, wrap_up),
             "hold_count": np.where(abandoned, 0, hold_count),
-            "transfer_count": np.where(abandoned, 0, rng.poisson(0.08, count)),
+            "transfer_count": np.where(abandoned | deflectable, 0, rng.poisson(0.08, count)),
             "abandoned": abandoned,
             "resolved": resolved & ~abandoned,
             "rude": rude & ~abandoned,

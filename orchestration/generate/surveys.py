@@ -1,7 +1,7 @@
-"""CSAT surveys, coaching sessions, process changes and restated contacts.
+"""CSAT surveys, process changes and restated contacts.
 
-Surveys and coaching sessions arrive after their contacts; the export holds only those that
-happened before its cut-off.
+Surveys arrive after their contacts; the export holds only those answered before its
+cut-off. What drives CSAT is known (`CSAT_DRIVERS`): the ground truth records it.
 """
 
 from __future__ import annotations
@@ -15,23 +15,48 @@ from orchestration.generate.contacts import SpecialCause
 
 SURVEY_RATE = 0.15
 RESTATE_RATE = 0.01
+# CSAT = round(CSAT_BASE + Σ effect · behaviour + the outcome effects + noise), within 1..5.
+# A behaviour is the agent doing what the scorecard question checks (professionalism: not
+# rude; empathy: the empathy line, 3 points or more; hold_permission: asked before a hold,
+# on contacts with a hold). Questions not listed do not move CSAT.
+CSAT_BASE = 2.3
+CSAT_DRIVERS = {
+    "professionalism": 1.8,
+    "resolution_check": 0.6,
+    "empathy": 0.4,
+    "hold_permission": 0.3,
+    "greeting": 0.0,
+    "recording_disclosure": 0.0,
+    "identity_check": 0.0,
+    "closing": 0.0,
+}
+CSAT_OUTCOME_EFFECTS = {"resolved": 1.1, "hold_over_120_seconds": -0.5}
+CSAT_NOISE_SD = 0.7
+REPORTED_RESOLVED_AGREEMENT = 0.85  # the customer says "resolved" as the agent recorded it
 
 
 def build_surveys(
     rng: np.random.Generator, contacts: pd.DataFrame, cutoff: dt.datetime
 ) -> pd.DataFrame:
-    """CSAT driven by resolution, empathy, rudeness and long holds; responses before the
-    cut-off only."""
+    """CSAT driven by the behaviours of `CSAT_DRIVERS` and the outcomes; responses before
+    the cut-off only."""
     handled = contacts[~contacts["abandoned"]]
     surveyed = handled[rng.random(len(handled)) < SURVEY_RATE].reset_index(drop=True)
     count = len(surveyed)
+    held = surveyed["hold_count"].to_numpy() > 0
+    behaviour = {
+        "professionalism": ~surveyed["rude"].to_numpy(),
+        "resolution_check": surveyed["resolution_check"].to_numpy(),
+        "empathy": surveyed["empathy"].to_numpy() >= 3,
+        "hold_permission": held & surveyed["hold_permission"].to_numpy(),
+    }
     latent = (
-        2.9
-        + 1.1 * surveyed["resolved"].to_numpy()
-        + 0.25 * (surveyed["empathy"].to_numpy() - 2)
-        - 1.8 * surveyed["rude"].to_numpy()
-        - 0.5 * (surveyed["hold_seconds"].to_numpy() > 120)
-        + rng.normal(0, 0.7, count)
+        CSAT_BASE
+        + sum(CSAT_DRIVERS[name] * done for name, done in behaviour.items())
+        + CSAT_OUTCOME_EFFECTS["resolved"] * surveyed["resolved"].to_numpy()
+        + CSAT_OUTCOME_EFFECTS["hold_over_120_seconds"]
+        * (surveyed["hold_seconds"].to_numpy() > 120)
+        + rng.normal(0, CSAT_NOISE_SD, count)
     )
     csat = np.clip(np.rint(latent), 1, 5).astype(int)
     nps = np.clip(np.rint(csat * 2.2 - 1.5 + rng.normal(0, 1.2, count)), 0, 10).astype(int)
@@ -39,7 +64,7 @@ def build_surveys(
         "timedelta64[s]"
     )
     no_csat = rng.random(count) < 0.05  # some answer only the NPS question
-    agrees = rng.random(count) < 0.85
+    agrees = rng.random(count) < REPORTED_RESOLVED_AGREEMENT
     reported = np.where(agrees, surveyed["resolved"], ~surveyed["resolved"])
     surveys = pd.DataFrame(
         {
@@ -53,55 +78,6 @@ def build_surveys(
         }
     )
     return surveys[surveys["responded_at"] < cutoff].reset_index(drop=True)
-
-
-def build_coaching(
-    rng: np.random.Generator,
-    evaluations: pd.DataFrame,
-    answers: pd.DataFrame,
-    team_agents: dict[str, list[str]],
-    start: dt.date,
-    days: int,
-    cutoff: dt.datetime,
-) -> pd.DataFrame:
-    """Two sessions per team every fortnight, on questions the agent missed in evaluations
-    submitted before the session; sessions held before the cut-off only."""
-    missed = answers[answers["answer"] == "no"].merge(
-        evaluations[["evaluation_id", "revision", "agent_id", "submitted_at"]],
-        on=["evaluation_id", "revision"],
-    )
-    by_agent = missed.groupby("agent_id")
-    rows = []
-    for fortnight in range(0, days, 14):
-        held = dt.datetime.combine(start + dt.timedelta(days=fortnight + 10), dt.time(14))
-        for team, members in team_agents.items():
-            for agent in rng.choice(members, size=min(2, len(members)), replace=False):
-                evidence = by_agent.get_group(agent) if agent in by_agent.groups else missed[:0]
-                evidence = evidence[evidence["submitted_at"] < held]
-                questions = sorted(set(evidence["question_id"].head(2))) or ["empathy"]
-                evaluation_ids = evidence["evaluation_id"].drop_duplicates().head(2)
-                rows.append(
-                    {
-                        "coaching_id": f"CO{len(rows) + 1:05d}",
-                        "agent_id": agent,
-                        "coach_id": f"S{team[1:]}",
-                        "held_at": held,
-                        "question_ids": ";".join(questions),
-                        "evaluation_ids": ";".join(evaluation_ids) or None,
-                        "notes": "Reviewed recent evaluations and agreed actions.",
-                        "acknowledged_at": held + dt.timedelta(days=1)
-                        if rng.random() < 0.8
-                        else None,
-                    }
-                )
-    sessions = pd.DataFrame(rows)
-    for column in ("held_at", "acknowledged_at"):
-        sessions[column] = pd.to_datetime(sessions[column])
-    # An acknowledgement after the cut-off has not happened yet when the export is taken.
-    sessions["acknowledged_at"] = sessions["acknowledged_at"].where(
-        sessions["acknowledged_at"] < cutoff
-    )
-    return sessions[sessions["held_at"] < cutoff].reset_index(drop=True)
 
 
 def build_process_changes(
@@ -143,3 +119,15 @@ def restate_contacts(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.Dat
     restated["resolved"] = ~restated["resolved"]
     restated["updated_at"] = restated["ended_at"] + np.timedelta64(2, "D")
     return restated
+
+
+def csat_truth() -> dict:
+    return {
+        "outcome": "csat",
+        "question_effects": CSAT_DRIVERS,
+        "outcome_effects": CSAT_OUTCOME_EFFECTS,
+        "base": CSAT_BASE,
+        "noise_sd": CSAT_NOISE_SD,
+        "rounding": "rounded to the nearest integer and clipped to 1..5",
+        "reported_resolved_agreement": REPORTED_RESOLVED_AGREEMENT,
+    }

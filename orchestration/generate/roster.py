@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-SITES = (("Leeds", None), ("Glasgow", None), ("Cebu", "BrightPath BPO"))
+# In this order so that a sample of two teams already has an outsourced site.
+SITES = (("Leeds", None), ("Cebu", "BrightPath BPO"), ("Glasgow", None))
 TEAM_NAMES = (
     "Aurora", "Beacon", "Comet", "Delta", "Ember", "Falcon", "Granite", "Harbor",
     "Indigo", "Juniper", "Kestrel", "Lumen", "Meridian", "Nova", "Orbit", "Pioneer",

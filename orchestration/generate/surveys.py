@@ -19,7 +19,7 @@ RESTATE_RATE = 0.01
 # A behaviour is the agent doing what the scorecard question checks (professionalism: not
 # rude; empathy: the empathy line, 3 points or more; hold_permission: asked before a hold,
 # on contacts with a hold). Questions not listed do not move CSAT.
-CSAT_BASE = 2.3
+CSAT_BASE = 0.8
 CSAT_DRIVERS = {
     "professionalism": 1.8,
     "resolution_check": 0.6,

@@ -5,7 +5,6 @@
 {%- set conversation = var('conversation') %}
 {%- set weights = conversation['friction_weights'] %}
 {%- set cap = conversation['cue_cap'] %}
-{%- set repeat_window = "interval '" ~ conversation['repeat_contact_days'] ~ " days'" %}
 
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
@@ -25,6 +24,10 @@ interaction_sentiment as (
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+),
+
+repeat_contacts as (
+    select * from {{ ref('int_interaction_repeats') }}
 ),
 
 contacts as (
@@ -196,35 +199,6 @@ dead_air as (
     from turn_gaps
     group by interaction_id
     having count(begin_offset_ms) > 0
-),
-
--- Contacts of one customer in order: the one before and the one after each contact.
-customer_contacts as (
-    select
-        interaction_id,
-        started_at,
-        lag(started_at) over (
-            partition by customer_id order by started_at, interaction_id
-        ) as previous_started_at,
-        lead(started_at) over (
-            partition by customer_id order by started_at, interaction_id
-        ) as next_started_at,
-    from interactions
-    where customer_id is not null
-),
-
-repeat_contacts as (
-    select
-        interaction_id,
-        coalesce(
-            previous_started_at >= started_at - {{ repeat_window }},
-            false
-        ) as is_repeat_contact,
-        coalesce(
-            next_started_at <= started_at + {{ repeat_window }},
-            false
-        ) as has_repeat_within_7_days,
-    from customer_contacts
 ),
 
 flags as (

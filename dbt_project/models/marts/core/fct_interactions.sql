@@ -64,6 +64,7 @@ final as (
         surveys.csat,
         surveys.nps,
         surveys.csat >= 4 as is_csat_satisfied,
+        surveys.is_customer_reported_resolved,
         surveys.responded_at as csat_responded_at,
         friction.interaction_id is not null as has_transcript,
         sentiment.customer_sentiment_start,

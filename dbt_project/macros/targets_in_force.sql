@@ -1,9 +1,9 @@
 {#- The quality target in force for each row of `rows`: one row per key with the target,
-    its direction and segment. `metric_column` names the row's metric; `candidate_segments`
-    is a SQL list of structs {kind, value, specificity} naming the segments the row belongs
+    its direction, segment and the day it took effect. `metric_column` names the row's
+    metric; `candidate_segments` is a SQL list of structs {kind, value, specificity} naming the segments the row belongs
     to ('all' with a null value). The most specific matching segment wins, then the latest
     target effective on or before `period_end`. The one place targets are matched: the
-    weekly quality mart and the SPC chart points call it. -#}
+    weekly quality mart, the SPC chart points and the quality objectives call it. -#}
 {% macro targets_in_force(rows, keys, metric_column, period_end, candidate_segments) %}
     with candidates as (
         select
@@ -19,6 +19,7 @@
         targets.target,
         targets.direction as target_direction,
         targets.segment as target_segment,
+        targets.effective_from as target_effective_from,
     from candidates
     inner join {{ ref('stg_quality_targets') }} as targets
         on targets.metric = candidates.{{ metric_column }}

@@ -17,6 +17,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from orchestration.generate.coaching import COACHED_QUESTIONS as BEHAVIOUR_QUESTIONS
+
 pytestmark = pytest.mark.slow
 
 VARS = yaml.safe_load(
@@ -27,15 +29,6 @@ ALPHA = 1 - VARS["scorecards"]["confidence"]
 FLAGS = [flag["flag"] for flag in VARS["conversation"]["friction_flags"]]
 KEY = ["agent_id", "team_id", "source", "behaviour_id"]
 TOLERANCE = 1e-9
-# the generator's behaviour names → the questions that check them
-BEHAVIOUR_QUESTIONS = {
-    "greeting": "greeting",
-    "disclosure": "recording_disclosure",
-    "identity": "identity_check",
-    "hold_permission": "hold_permission",
-    "resolution_check": "resolution_check",
-    "closing": "closing",
-}
 
 
 @pytest.fixture(scope="module")

@@ -115,22 +115,6 @@ targets_by_period as (
     ) }}
 ),
 
-target_dates as (
-    -- when the target in force took effect (the same rule: the latest on or before the end)
-    select
-        segment_periods.metric,
-        segment_periods.segment,
-        segment_periods.grain,
-        segment_periods.period_start,
-        max(targets.effective_from) as target_effective_from,
-    from segment_periods
-    inner join targets
-        on targets.metric = segment_periods.metric
-        and targets.segment = segment_periods.segment
-        and targets.effective_from <= segment_periods.period_end
-    group by all
-),
-
 segment_observations as (
     select
         targeted_segments.metric,
@@ -174,7 +158,7 @@ measured as (
         metrics.complete_after_days,
         targets_by_period.target,
         coalesce(targets_by_period.target_direction, metrics.direction) as direction,
-        target_dates.target_effective_from,
+        targets_by_period.target_effective_from,
         coalesce(period_values.units, 0) as units,
         period_values.total,
         period_values.actual,
@@ -186,7 +170,6 @@ measured as (
     cross join data_range
     inner join metrics using (metric)
     inner join targets_by_period using (metric, segment, grain, period_start)
-    inner join target_dates using (metric, segment, grain, period_start)
     left join period_values using (metric, segment, grain, period_start)
 ),
 

@@ -35,6 +35,18 @@ st.navigation(
             url_path="scorecards",
         ),
         st.Page(
+            VIEWS / "coaching.py",
+            title="Coaching",
+            icon=":material/school:",
+            url_path="coaching",
+        ),
+        st.Page(
+            VIEWS / "customer.py",
+            title="Customer",
+            icon=":material/sentiment_satisfied:",
+            url_path="customer",
+        ),
+        st.Page(
             VIEWS / "calibration.py",
             title="Calibration",
             icon=":material/balance:",

@@ -450,3 +450,230 @@ def evaluation_coverage(week_start: dt.date, team_id: str | None) -> pd.DataFram
         f" where {where} order by agents.team_name, coverage.agent_id",
         tuple(params),
     )
+
+
+# Coaching (marts/coaching): who to coach on what, with evidence, and whether it worked.
+OPPORTUNITY_COLUMNS = """
+    agent_id, agent_name, team_id, team_name, supervisor_id, site, vendor, source,
+    behaviour_id, behaviour_label, window_start, window_end, agent_units, agent_misses,
+    agent_miss_rate, agent_miss_lower, agent_miss_upper, peer_units, peer_miss_rate,
+    peer_miss_lower, peer_miss_upper, gap, gap_lower, gap_upper, p_value, q_value,
+    tests_in_team, is_tested, is_significant, contacts_per_week, expected_csat_points_per_week,
+    expected_resolutions_per_week, last_coached_at, is_recently_coached, priority_rank, sentence
+"""
+
+
+def coaching_roster() -> pd.DataFrame:
+    """Current agents' site, team and supervisor, for the coaching filters."""
+    return query(
+        "select agent_id, agent_name, team_id, team_name, supervisor_id, site, vendor"
+        " from marts.dim_agents where is_current order by site, team_id, agent_id"
+    )
+
+
+def _coaching_where(
+    site: str | None, team_id: str | None, supervisor_id: str | None, alias: str = ""
+) -> tuple[str, list]:
+    """Filters on site, team and supervisor (None: any), as a where clause and parameters."""
+    where, params = [], []
+    for column, value in (("site", site), ("team_id", team_id), ("supervisor_id", supervisor_id)):
+        if value is not None:
+            where.append(f"{alias}{column} = ?")
+            params.append(value)
+    return " and ".join(where) or "true", params
+
+
+def coaching_opportunities(
+    site: str | None, team_id: str | None, supervisor_id: str | None, source: str | None
+) -> pd.DataFrame:
+    """Agents missing a behaviour beyond chance across their team: those proposed first in
+    priority order, then those already coached on it recently (marked, not proposed)."""
+    where, params = _coaching_where(site, team_id, supervisor_id)
+    if source is not None:
+        where += " and source = ?"
+        params.append(source)
+    return query(
+        f"select {OPPORTUNITY_COLUMNS} from marts.mart_coaching_opportunities"
+        f" where is_significant and {where}"
+        " order by priority_rank nulls last, expected_csat_points_per_week desc nulls last,"
+        " gap desc, agent_id, source, behaviour_id",
+        tuple(params),
+    )
+
+
+def coaching_tests(
+    site: str | None, team_id: str | None, supervisor_id: str | None, source: str | None
+) -> pd.DataFrame:
+    """How many agent × behaviour rows were tested and how many came out significant."""
+    where, params = _coaching_where(site, team_id, supervisor_id)
+    if source is not None:
+        where += " and source = ?"
+        params.append(source)
+    return query(
+        "select count(*) as rows_count, count(*) filter (where is_tested) as tested_count,"
+        " count(*) filter (where is_significant) as significant_count,"
+        " min(window_start) as window_start, max(window_end) as window_end"
+        f" from marts.mart_coaching_opportunities where {where}",
+        tuple(params),
+    )
+
+
+def coaching_evidence(
+    site: str | None, team_id: str | None, supervisor_id: str | None, source: str | None
+) -> pd.DataFrame:
+    """The evidence contacts (quote, turn, link) of the significant opportunities."""
+    where, params = _coaching_where(site, team_id, supervisor_id, "opportunities.")
+    if source is not None:
+        where += " and opportunities.source = ?"
+        params.append(source)
+    return query(
+        "select evidence.agent_id, opportunities.agent_name, evidence.team_id,"
+        " evidence.source, evidence.behaviour_id, opportunities.behaviour_label,"
+        " opportunities.priority_rank, evidence.evidence_rank, evidence.interaction_id,"
+        " evidence.evaluation_id, evidence.observed_at, evidence.evidence_turn_index,"
+        " evidence.quote, evidence.link"
+        " from marts.mart_coaching_evidence as evidence"
+        " inner join marts.mart_coaching_opportunities as opportunities"
+        " on evidence.agent_id = opportunities.agent_id"
+        " and evidence.team_id = opportunities.team_id"
+        " and evidence.source = opportunities.source"
+        " and evidence.behaviour_id = opportunities.behaviour_id"
+        f" where opportunities.is_significant and {where}"
+        " order by opportunities.priority_rank nulls last, evidence.agent_id,"
+        " evidence.source, evidence.behaviour_id, evidence.evidence_rank",
+        tuple(params),
+    )
+
+
+def coaching_effectiveness(
+    site: str | None, team_id: str | None, supervisor_id: str | None, source: str | None
+) -> pd.DataFrame:
+    """Each coaching session's effect on the coached question (difference in differences),
+    newest first; the site is the team's (dim_agents)."""
+    where, params = _coaching_where(None, team_id, supervisor_id, "effect.")
+    if site is not None:
+        where += (
+            " and effect.team_id in (select team_id from marts.dim_agents"
+            " where is_current and site = ?)"
+        )
+        params.append(site)
+    if source is not None:
+        where += " and effect.source = ?"
+        params.append(source)
+    return query(
+        "select coaching_id, question_id, question_text, source, agent_id, agent_name,"
+        " team_id, supervisor_id, coach_id, held_at, before_start, before_end, after_start,"
+        " after_end, is_after_window_complete, agent_before_answers, agent_before_pass_rate,"
+        " agent_after_answers, agent_after_pass_rate, control_agents, control_before_answers,"
+        " control_before_pass_rate, control_after_answers, control_after_pass_rate, effect,"
+        " effect_lower, effect_upper, is_within_noise, has_enough_data,"
+        " evidence_evaluation_id, feedback_latency_days, sentence"
+        f" from marts.mart_coaching_effectiveness as effect where {where}"
+        " order by held_at desc, agent_id, question_id, source",
+        tuple(params),
+    )
+
+
+def coaching_feedback_latency(coach_ids: list[str] | None) -> pd.DataFrame:
+    """Each coach's mean feedback latency per month with its interval and trend."""
+    where, params = "true", []
+    if coach_ids is not None:
+        where = f"coach_id in ({', '.join('?' for _ in coach_ids) or 'null'})"
+        params = list(coach_ids)
+    return query(
+        "select coach_id, month_start, sessions, sessions_with_evidence, mean_latency_days,"
+        " mean_latency_days_lower, mean_latency_days_upper, median_latency_days,"
+        " latency_sd_days, previous_month_start, previous_mean_latency_days,"
+        " latency_change_days, latency_change_lower, latency_change_upper, latency_trend"
+        f" from marts.mart_coaching_feedback_latency where {where}"
+        " order by coach_id, month_start",
+        tuple(params),
+    )
+
+
+# Customer (marts/customer): what moves CSAT, what self-service could take, sites and vendors.
+def csat_drivers(outcome: str, source: str) -> pd.DataFrame:
+    """Drivers of one outcome as one source sees them, strongest adjusted effect first."""
+    return query(
+        "select outcome, source, driver_kind, driver_id, driver_label, met_meaning, contacts,"
+        " contacts_met, contacts_not_met, outcome_met, outcome_not_met, difference,"
+        " difference_lower, difference_upper, adjusted_effect, adjusted_lower, adjusted_upper,"
+        " adjusted_p_value, is_within_noise, driver_rank, observations_in_model, sentence"
+        " from marts.mart_csat_drivers where outcome = ? and source = ?"
+        " order by driver_rank nulls last, driver_id",
+        (outcome, source),
+    )
+
+
+def csat_driver_sources() -> pd.DataFrame:
+    """Every outcome × source with drivers, for the pickers."""
+    return query("select distinct outcome, source from marts.mart_csat_drivers order by 1, 2")
+
+
+def deflection_opportunities() -> pd.DataFrame:
+    """Contact reasons, self-service candidates first, by agent hours a week to save."""
+    return query(
+        "select contact_reason, deflection_rank, is_candidate, window_start, window_end,"
+        " weeks_count, confidence_level, contacts, contacts_per_week, share_of_contacts,"
+        " mean_handle_seconds, handle_seconds_lower, handle_seconds_upper,"
+        " centre_mean_handle_seconds, first_contact_resolution_rate,"
+        " first_contact_resolution_rate_lower, first_contact_resolution_rate_upper,"
+        " centre_first_contact_resolution_rate, high_friction_rate, high_friction_rate_lower,"
+        " high_friction_rate_upper, centre_high_friction_rate, is_high_volume, is_short,"
+        " is_high_resolution, is_low_friction, self_service_containment,"
+        " agent_hours_per_week, sentence"
+        " from marts.mart_deflection_opportunities order by deflection_rank",
+    )
+
+
+def site_comparison_periods() -> pd.DataFrame:
+    """The periods of the site comparison, the recent window first, then months newest
+    first, and whether each is complete."""
+    return query(
+        "select period_grain, period_start, period_end,"
+        " bool_and(is_period_complete) as is_period_complete"
+        " from marts.mart_site_comparison group by period_grain, period_start, period_end"
+        " order by case period_grain when 'recent' then 0 else 1 end, period_start desc"
+    )
+
+
+def site_comparison(period_grain: str, period_start: dt.date) -> pd.DataFrame:
+    """Every site and vendor against the rest of the centre on every metric, one period."""
+    return query(
+        "select comparison_level, compared_unit, compared_label, site, vendor, is_outsourced,"
+        " metric, metric_label, format, unit, units_label, direction, period_grain,"
+        " period_start, period_end, is_period_complete, confidence_level, units, value,"
+        " value_lower, value_upper, rest_units, rest_value, rest_value_lower,"
+        " rest_value_upper, difference, difference_lower, difference_upper, is_within_noise,"
+        " is_better, is_worse, comparison, note"
+        " from marts.mart_site_comparison where period_grain = ? and period_start = ?"
+        " order by metric, comparison_level, compared_unit",
+        (period_grain, period_start),
+    )
+
+
+# Plan versus check (marts/quality): targets against actuals, and what to do next.
+def quality_objectives_latest(grain: str) -> pd.DataFrame:
+    """Every target against its actual in the latest complete period of the grain (each
+    target's own latest: a QA target's evaluations land later than handle time's)."""
+    return query(
+        "select metric, metric_label, format, unit, direction, segment, segment_kind,"
+        " segment_value, segment_label, target, grain, period_start, period_end, units,"
+        " actual, actual_lower, actual_upper, status, series_id, spc_state, sentence"
+        " from marts.mart_quality_objectives as objectives where grain = ?"
+        " and is_period_complete and period_start = (select max(latest.period_start)"
+        "   from marts.mart_quality_objectives as latest where latest.grain = objectives.grain"
+        "   and latest.metric = objectives.metric and latest.segment = objectives.segment"
+        "   and latest.is_period_complete)"
+        " order by status = 'missed' desc, status = 'met', metric, segment",
+        (grain,),
+    )
+
+
+def recommended_actions(limit: int = 5) -> pd.DataFrame:
+    """The top recommended actions, in rank order."""
+    return query(
+        "select action_rank, action_kind, headline, detail, evidence, link, impact, impact_unit"
+        " from marts.mart_recommended_actions order by action_rank limit ?",
+        (limit,),
+    )

@@ -56,6 +56,8 @@ def page_paths(warehouse) -> dict[str, str]:
         "scorecards": "scorecards",
         "agent": f"scorecards?agent_id={agent}",
         "calibration": "calibration",
+        "coaching": "coaching",
+        "customer": "customer",
     }
 
 
@@ -72,6 +74,8 @@ def page_paths(warehouse) -> dict[str, str]:
         "scorecards",
         "agent",
         "calibration",
+        "coaching",
+        "customer",
     ],  # fmt: skip
 )
 def test_pages_fit_and_nothing_overlaps(browser, dashboard_url, published_warehouse, name, width):

@@ -85,7 +85,7 @@ final as (
         sessions,
         sessions_with_evidence,
         mean_latency_days,
-        mean_latency_days - mean_half_width as mean_latency_days_lower,
+        greatest(mean_latency_days - mean_half_width, 0) as mean_latency_days_lower,
         mean_latency_days + mean_half_width as mean_latency_days_upper,
         median_latency_days,
         latency_sd_days,

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboards.charts import plain
+
+
+def contact_link(interaction_id: str) -> str:
+    """The contact's view on the Interactions page (the id URL-encoded: an id from the data
+    cannot end the link or add to it)."""
+    return "interactions?" + urlencode({"interaction_id": interaction_id})
 
 
 def url_select(

@@ -4,13 +4,11 @@ show it with the exact quote, whether past coaching sessions worked (difference 
 differences against agents not coached) and how long feedback takes per supervisor.
 Filters in the URL: `site`, `team`, `supervisor`, `source` (human, machine, friction)."""
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.filters import url_select
+from dashboards.filters import contact_link, url_select
 
 ALL = "all"
 SOURCES = {
@@ -169,10 +167,6 @@ def show_opportunities(filters: tuple, rows: pd.DataFrame, evidence: pd.DataFram
     show_evidence(proposed, evidence)
 
 
-def interaction_link(interaction_id: str) -> str:
-    return "interactions?" + urlencode({"interaction_id": interaction_id})
-
-
 def show_evidence(proposed: pd.DataFrame, evidence: pd.DataFrame) -> None:
     st.subheader("Evidence")
     if proposed.empty:
@@ -204,7 +198,7 @@ def show_evidence(proposed: pd.DataFrame, evidence: pd.DataFrame) -> None:
                 )
                 lines.append(
                     f"- {said} — [{charts.plain(quote.interaction_id)}]"
-                    f"({interaction_link(quote.interaction_id)})"
+                    f"({contact_link(quote.interaction_id)})"
                     f"{turn}, {quote.observed_at:%d %b %H:%M}"
                 )
             st.markdown("\n".join(lines) if lines else "No evidence contact recorded.")

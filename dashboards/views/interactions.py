@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.filters import url_select
+from dashboards.filters import contact_link, url_select
 
 SEGMENT_KINDS = ("all", "site", "team", "queue", "channel", "agent")
 FLAG_NAMES = {
@@ -37,10 +37,6 @@ CUE_COLUMNS = {
     "confusion_cues": "confusion",
     "gratitude_cues": "gratitude",
 }
-
-
-def interaction_link(interaction_id: str) -> str:
-    return f"interactions?interaction_id={interaction_id}"
 
 
 def date_param(key: str, default: dt.date) -> dt.date:
@@ -209,7 +205,7 @@ def show_list() -> None:
         )
     )
     st.dataframe(
-        rows.assign(link=rows["interaction_id"].map(interaction_link)),
+        rows.assign(link=rows["interaction_id"].map(contact_link)),
         hide_index=True,
         width="stretch",
         column_order=[

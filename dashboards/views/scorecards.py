@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.filters import url_select
+from dashboards.filters import contact_link, url_select
 
 GRAINS = {"week": "Week", "month": "Month"}
 SOURCES = {"human": "People (standard evaluations)", "machine": "Machine (every transcript)"}
@@ -329,7 +329,7 @@ def show_agent(agent_id: str, grain: str, source: str) -> None:
     st.dataframe(
         evaluations.assign(
             by=evaluations["evaluation_type"].map({"standard": "people", "auto": "machine"}),
-            link="interactions?interaction_id=" + evaluations["interaction_id"],
+            link=evaluations["interaction_id"].map(contact_link),
         ),
         hide_index=True,
         width="stretch",

@@ -163,7 +163,9 @@ def _relations(connection) -> list[tuple[str, str]]:
 
 
 def _all_values(path: Path):
-    """(relation, column, text) for every non-null value of every table and view."""
+    """(relation, column, text) for every text value of every table and view, lists and
+    structs as their text (a number such as a turn's 103.759 seconds holds no personal data,
+    though its digits may spell a planted number's)."""
     with duckdb.connect(str(path), read_only=True) as connection:
         for schema, name in _relations(connection):
             relation = f'"{schema}"."{name}"'
@@ -171,7 +173,7 @@ def _all_values(path: Path):
             columns = [description[0] for description in cursor.description]
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
-                    if value is not None:
+                    if isinstance(value, str | list | dict):
                         yield f"{schema}.{name}", column, str(value)
 
 

@@ -77,7 +77,13 @@ def warehouse_models(
     report_progress(
         context.log, Progress("dbt", "build", "start", f"{total} models and tests", total)
     )
-    invocation = dbt.cli(["build"], context=context, target_path=settings.dbt_build_dir())
+    # dbt unit tests check the SQL on hand-made rows, not the data: they belong to the test
+    # suite (tests/integration/test_dbt_unit_tests.py), not to every production build.
+    invocation = dbt.cli(
+        ["build", "--exclude-resource-type", "unit_test"],
+        context=context,
+        target_path=settings.dbt_build_dir(),
+    )
     events = DbtEventIterator(
         _reported(invocation.stream(), invocation.manifest, context.log), invocation
     )

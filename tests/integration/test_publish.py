@@ -10,7 +10,7 @@ import time
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES, run_pipeline
+from tests.conftest import PipelineRun, run_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -22,11 +22,22 @@ def file_digest(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
+def first_run(scoring_run, tmp_path_factory):
+    """A copy of the scoring fixture's folder after its run (landing, build and published
+    files, Dagster home, validation results): what the next run in this folder starts from,
+    without building the same landing a second time."""
+    assert scoring_run.returncode == 0, scoring_run.output[-3000:]
     workdir = tmp_path_factory.mktemp("publish")
-    landing = workdir / "landing"
-    shutil.copytree(FIXTURES / "scoring_landing", landing)
-    return workdir, run_pipeline(landing, workdir)
+    shutil.copytree(scoring_run.landing.parent, workdir, dirs_exist_ok=True)
+    published = workdir / "warehouse" / "qm.duckdb"
+    run = PipelineRun(
+        landing=workdir / "landing",
+        published=published,
+        build=published.with_name("qm.build.duckdb"),
+        returncode=scoring_run.returncode,
+        output=scoring_run.output,
+    )
+    return workdir, run
 
 
 def read_counts(path) -> tuple[int, int]:

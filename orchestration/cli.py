@@ -191,18 +191,19 @@ def _message_lines(message: str, limit: int = 8) -> list[str]:
     return [lines[0]]
 
 
-def command_dashboard(arguments: argparse.Namespace) -> int:
-    import dashboards
-
-    app = Path(dashboards.__file__).parent / "app.py"
-    command = [
+def dashboard_command(app: Path, port: int, address: str) -> list[str]:
+    """The Streamlit server of `qm dashboard`: headless, on `address` (127.0.0.1 unless told
+    otherwise: only this machine can connect), no usage statistics, no Deploy button."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
         str(app),
         "--server.port",
-        str(arguments.port),
+        str(port),
+        "--server.address",
+        address,
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
@@ -210,6 +211,13 @@ def command_dashboard(arguments: argparse.Namespace) -> int:
         "--client.toolbarMode",
         "viewer",
     ]
+
+
+def command_dashboard(arguments: argparse.Namespace) -> int:
+    import dashboards
+
+    app = Path(dashboards.__file__).parent / "app.py"
+    command = dashboard_command(app, arguments.port, arguments.address)
     from orchestration.docs import serve_data_docs
 
     # The app reads the published file from QM_WAREHOUSE: pin the one resolved here.
@@ -218,7 +226,7 @@ def command_dashboard(arguments: argparse.Namespace) -> int:
     docs = serve_data_docs(docs_port)
     if docs is not None:  # the Data health page links to them
         environment["QM_DATA_DOCS_URL"] = f"http://localhost:{docs_port}/index.html"
-    print(f"Serving the dashboards on http://localhost:{arguments.port} (Ctrl+C to stop)")
+    print(f"Serving the dashboards on http://{arguments.address}:{arguments.port} (Ctrl+C to stop)")
     try:
         return subprocess.call(command, env=environment)
     finally:
@@ -414,6 +422,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=number_in_range(int, 1, 65534),
         default=8501,
         help="TCP port to serve on (the Data Docs are served on the next one)",
+    )
+    dashboard.add_argument(
+        "--address",
+        metavar="ADDRESS",
+        default="127.0.0.1",
+        help="interface to listen on: 127.0.0.1 (default) lets only this machine connect;"
+        " 0.0.0.0 shares the dashboards with the network",
     )
     dashboard.set_defaults(handler=command_dashboard)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 # Small enough for CI, large enough for every export, the team change and a special cause.
 SAMPLE_ARGS = ["--seed", "11", "--agents", "24", "--days", "42"]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass

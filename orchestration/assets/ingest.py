@@ -8,7 +8,7 @@ import dagster as dg
 from orchestration.assets.validation import suite_check_result
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
-from orchestration.pipeline import Progress, report_progress
+from orchestration.pipeline import FILE_WARNINGS, Progress, report_progress
 from orchestration.resources import WarehouseResource
 from orchestration.validation import suite_path, validate_table
 
@@ -69,14 +69,7 @@ def table_metadata(connection, table: str) -> dict:
 def _materializations(
     connection, export: str, report: ExportReport
 ) -> Iterator[dg.MaterializeResult]:
-    sequences = [
-        row[0]
-        for row in connection.execute(
-            "select load_sequence from raw.file_ledger where file_hash in"
-            f" ({', '.join('?' * len(report.new_files)) or 'null'})",
-            [outcome.file_hash for outcome in report.new_files],
-        ).fetchall()
-    ]
+    sequences = [outcome.load_sequence for outcome in report.new_files]
     yield dg.MaterializeResult(
         asset_key=raw_key(export),
         metadata={
@@ -89,6 +82,7 @@ def _materializations(
             "quarantine_reasons": dg.MetadataValue.md(
                 _reasons_markdown(connection, export, sequences)
             ),
+            FILE_WARNINGS: dg.MetadataValue.json(report.warnings()),
         },
     )
     for table in EXTRA_TABLES.get(export, ()):
@@ -160,6 +154,8 @@ def build_ingest_asset(export: str) -> dg.AssetsDefinition:
                 Path(warehouse.landing_dir),
                 progress=lambda line: report_progress(context.log, _file_progress(line)),
             )
+            for warning in report.warnings():
+                context.log.warning(warning)
             yield from _materializations(connection, export, report)
             yield _reconciliation_check(connection, export)
             if suite:

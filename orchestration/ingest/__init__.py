@@ -34,14 +34,30 @@ INGEST_ORDER = (
 )
 
 
+class IngestError(RuntimeError):
+    """A file could not be ingested for a reason other than its content (the message starts
+    with the file); nothing of it was kept."""
+
+
 @dataclass
 class ExportReport:
     export: str
     files: list[ledger.FileOutcome] = field(default_factory=list)
+    # Files in the export's folder that are not of its types: never ingested, reported.
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def new_files(self) -> list[ledger.FileOutcome]:
         return [outcome for outcome in self.files if not outcome.skipped_as_known]
+
+    def warnings(self) -> list[str]:
+        """One line per file a person should look at: ignored, empty or unreadable."""
+        lines = [
+            outcome.line()
+            for outcome in self.new_files
+            if outcome.is_empty or outcome.unreadable is not None
+        ]
+        return lines + self.ignored
 
     def total(self, attribute: str) -> int:
         return sum(getattr(outcome, attribute) for outcome in self.new_files)
@@ -63,15 +79,23 @@ def ingest_export(
     else:
         raise ValueError(f"unknown export {export!r}; expected one of {', '.join(INGEST_ORDER)}")
     report = ExportReport(export)
+    for path in ledger.ignored_files(landing_dir, export, suffixes):
+        report.ignored.append(
+            f"{ledger.relative_name(landing_dir, path)}: ignored, {path.suffix or 'no suffix'}"
+            f" is not a file type of {export} (expected {', '.join(suffixes)})"
+        )
+        if progress:
+            progress(report.ignored[-1])
     for path in ledger.landed_files(landing_dir, export, suffixes):
-        outcome = loader(connection, export, path, landing_dir)
+        try:
+            outcome = loader(connection, export, path, landing_dir)
+        except Exception as error:  # say which file, first; the cause stays chained
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise IngestError(
+                f"{ledger.relative_name(landing_dir, path)}: not ingested"
+                f" ({type(error).__name__}: {first})"
+            ) from error
         report.files.append(outcome)
         if progress:
-            if outcome.skipped_as_known:
-                progress(f"{outcome.source_file}: already ingested, skipped")
-            else:
-                progress(
-                    f"{outcome.source_file}: {outcome.rows_in} rows in, {outcome.rows_loaded}"
-                    f" loaded, {outcome.rows_quarantined} quarantined"
-                )
+            progress(outcome.line())
     return report

@@ -7,10 +7,18 @@ its raw text, so nothing is dropped.
 A file is read in chunks of at most `CHUNK_ROWS` records (Parquet record batches, CSV
 and JSONL blocks of lines), numbered on from one chunk to the next, so the memory a
 reader holds does not grow with the size of the file.
+
+Text files are UTF-8 unless a byte-order mark says UTF-8, UTF-16 or UTF-32, or the landing
+folder's `encodings.yml` declares the export's encoding (e.g. `agents: cp1252`). Bytes the
+encoding cannot decode never become replacement characters: the record that holds them is
+returned apart (`bad_encoding`) with those bytes written as `\\xNN` escapes, so the original
+bytes can be recovered from the quarantine. A file that cannot be read at all raises one of
+READ_ERRORS, which the ingest turns into an `invalid_file` quarantine of the whole file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import math
@@ -23,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import yaml
 
 # Records per chunk: Parquet batches are Arrow already; CSV and JSONL records pass through
 # Python objects (about 1 KB per record with 20 fields), so their chunks are smaller.
@@ -30,11 +39,29 @@ CHUNK_ROWS = 1_000_000
 TEXT_CHUNK_ROWS = 200_000
 
 
+# What reading a file can raise when the file itself is broken (not a bug of ours): bytes
+# that are not a Parquet file, an undecodable UTF-16 file, a CSV field past the size limit,
+# a file gone or unreadable.
+READ_ERRORS = (OSError, UnicodeError, csv.Error, pa.ArrowException)
+
+# Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Undecodable bytes, as Python's `surrogateescape` error handler keeps them.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 @dataclass
 class MalformedRecord:
     source_row: int
     raw_text: str
     detail: str
+    reason: str = "malformed_row"
 
 
 @dataclass
@@ -77,9 +104,76 @@ def _unique_names(raw_names: list[str]) -> list[str]:
     return names
 
 
-def iter_csv(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile]:
+def file_encoding(path: Path, declared: str | None = None) -> str:
+    """The encoding to read a text file with: its byte-order mark's, else the declared one,
+    else UTF-8."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if start.startswith(mark):
+            return encoding
+    return declared or "utf-8"
+
+
+def undecodable(text: str, encoding: str) -> MalformedRecord | None:
+    """A record holding bytes `encoding` could not decode, with those bytes as `\\xNN`
+    escapes (row number 0: the caller sets it); None when the text decoded cleanly."""
+    found = _UNDECODED.search(text)
+    if found is None:
+        return None
+    raw = text.encode(encoding, "surrogateescape").decode(encoding, "backslashreplace")
+    byte = ord(found.group()) - 0xDC00
+    return MalformedRecord(
+        0,
+        raw,
+        f"bytes that are not {encoding} (the first is 0x{byte:02x} at character"
+        f" {found.start() + 1}); declare the export's encoding in the landing folder's"
+        " encodings.yml if its files are not UTF-8",
+        "bad_encoding",
+    )
+
+
+ENCODINGS_FILE = "encodings.yml"
+
+
+def declared_encoding(landing_dir: Path, export: str) -> str | None:
+    """The text encoding the landing folder's encodings.yml declares for an export (a
+    mapping such as `agents: cp1252`), if any. A declaration Python does not know is an
+    error of the set-up, not of a file: it stops the export's ingest with this message."""
+    path = landing_dir / ENCODINGS_FILE
+    if not path.is_file():
+        return None
+    declared = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(declared, dict):
+        raise ValueError(f"{path}: line 1: expected a mapping of export to encoding")
+    encoding = declared.get(export)
+    if encoding is None:
+        return None
+    try:
+        return codecs.lookup(str(encoding)).name
+    except LookupError as error:
+        raise ValueError(
+            f"{path}: {export}: unknown encoding {encoding!r} (use a Python codec name such"
+            " as utf-8, cp1252, latin-1, utf-16)"
+        ) from error
+
+
+def escaped_text(path: Path) -> str:
+    """A whole file as UTF-8 text, any byte that is not UTF-8 written as a `\\xNN` escape."""
+    return path.read_bytes().decode("utf-8", "backslashreplace")
+
+
+def _open_text(path: Path, encoding: str):
+    # surrogateescape keeps undecodable bytes (as lone surrogates) for `undecodable`.
+    return path.open(newline="", encoding=encoding, errors="surrogateescape")
+
+
+def iter_csv(
+    path: Path, chunk_rows: int | None = None, encoding: str | None = None
+) -> Iterator[LandedFile]:
     chunk_rows = chunk_rows or TEXT_CHUNK_ROWS
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+    encoding = file_encoding(path, encoding)
+    with _open_text(path, encoding) as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
@@ -105,6 +199,11 @@ def iter_csv(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile]:
                         )
                     )
                     continue
+                bad = undecodable("\x1f".join(fields), encoding)
+                if bad is not None:
+                    bad.source_row, bad.raw_text = number, bad.raw_text.replace("\x1f", ",")
+                    malformed.append(bad)
+                    continue
                 rows.append(fields)
                 numbers.append(number)
             table = _text_table(columns, rows, numbers)
@@ -128,11 +227,14 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def iter_jsonl(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile]:
+def iter_jsonl(
+    path: Path, chunk_rows: int | None = None, encoding: str | None = None
+) -> Iterator[LandedFile]:
     """JSONL chunks. A chunk has the columns of its own records (in order of first
     appearance); a later chunk may bring a column an earlier one did not have."""
     chunk_rows = chunk_rows or TEXT_CHUNK_ROWS
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    encoding = file_encoding(path, encoding)
+    with _open_text(path, encoding) as handle:
         lines = enumerate(handle, start=1)
         while True:
             block = list(islice(lines, chunk_rows))
@@ -141,6 +243,11 @@ def iter_jsonl(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile
             malformed: list[MalformedRecord] = []
             for number, line in block:
                 if not line.strip():
+                    continue
+                bad = undecodable(line.rstrip("\r\n"), encoding)
+                if bad is not None:
+                    bad.source_row = number
+                    malformed.append(bad)
                     continue
                 try:
                     record = json.loads(line)
@@ -177,7 +284,10 @@ def _column_as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunked
     return column.cast(pa.string())
 
 
-def iter_parquet(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile]:
+def iter_parquet(
+    path: Path, chunk_rows: int | None = None, encoding: str | None = None
+) -> Iterator[LandedFile]:
+    del encoding  # Parquet strings are UTF-8 by the format's definition
     chunk_rows = chunk_rows or CHUNK_ROWS
     source = pq.ParquetFile(path)
     names = [normalise_column_name(name) for name in source.schema_arrow.names]
@@ -203,16 +313,19 @@ def iter_parquet(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFi
 READERS = {".csv": iter_csv, ".jsonl": iter_jsonl, ".parquet": iter_parquet}
 
 
-def iter_landed_file(path: Path, chunk_rows: int | None = None) -> Iterator[LandedFile]:
+def iter_landed_file(
+    path: Path, chunk_rows: int | None = None, encoding: str | None = None
+) -> Iterator[LandedFile]:
     """The file's records in chunks (at least one chunk, with the file's columns, even when
-    it holds no record); `_source_row` and malformed line numbers run on across chunks."""
+    it holds no record); `_source_row` and malformed line numbers run on across chunks.
+    `encoding` is the export's declared text encoding (a byte-order mark overrides it)."""
     try:
         reader = READERS[path.suffix.lower()]
     except KeyError as error:
         raise ValueError(
             f"{path}: unsupported file type (expected .csv, .jsonl or .parquet)"
         ) from error
-    return reader(path, chunk_rows)
+    return reader(path, chunk_rows, encoding)
 
 
 def read_landed_file(path: Path) -> LandedFile:

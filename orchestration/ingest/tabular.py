@@ -77,14 +77,14 @@ def _stage_chunk(
 
 
 def _stage_file(
-    connection: duckdb.DuckDBPyConnection, path: Path, export: Export
+    connection: duckdb.DuckDBPyConnection, path: Path, export: Export, encoding: str | None
 ) -> tuple[list[str], list[MalformedRecord], int]:
     """Stage every chunk of the file; return the extra columns, the malformed records and
     the number of records read (rows plus malformed lines)."""
     staged: list[str] = []
     malformed: list[MalformedRecord] = []
     records = 0
-    for chunk in iter_landed_file(path):
+    for chunk in iter_landed_file(path, encoding=encoding):
         _stage_chunk(connection, chunk.table, export, staged)
         malformed += chunk.malformed
         records += chunk.rows_in
@@ -142,6 +142,7 @@ def _quarantine_malformed(
     records = pa.table(
         {
             "source_row": pa.array([record.source_row for record in malformed], pa.int64()),
+            "reason": pa.array([record.reason for record in malformed], pa.string()),
             "detail": pa.array([redact_text(record.detail) for record in malformed], pa.string()),
             "raw_row": pa.array(
                 [json.dumps({"_line": redact_text(record.raw_text)}) for record in malformed],
@@ -152,7 +153,7 @@ def _quarantine_malformed(
     connection.register("malformed_rows", records)
     try:
         connection.execute(
-            "insert into raw.quarantine select ?, ?, source_row, ?, 'malformed_row', detail,"
+            "insert into raw.quarantine select ?, ?, source_row, ?, reason, detail,"
             " raw_row::json, ?, current_timestamp::timestamp from malformed_rows"
             " order by source_row",
             [export.name, source_file, file_hash, sequence],
@@ -161,48 +162,63 @@ def _quarantine_malformed(
         connection.unregister("malformed_rows")
 
 
+def _load_rows(
+    connection: duckdb.DuckDBPyConnection,
+    export: Export,
+    path: Path,
+    outcome: ledger.FileOutcome,
+    sequence: int,
+    encoding: str | None,
+) -> None:
+    """Stage, check and load the file's rows, quarantine the rest and record the file."""
+    extras, malformed, outcome.rows_in = _stage_file(connection, path, export, encoding)
+    connection.execute(
+        "create or replace temp table checked as " + checked_rows_sql(export, LANDED, extras)
+    )
+    connection.execute(f"drop table {LANDED}")
+    connection.execute(duplicate_key_update(export, "checked"))
+    for _reason, statement in reference_checks(export.name):
+        connection.execute(statement)
+
+    source_file, file_hash = outcome.source_file, outcome.file_hash
+    columns = ", ".join(quote(name) for name in export.column_names)
+    connection.execute(
+        f"insert into raw.{export.name} select {columns}, _extra, ?, _source_row, ?, ?,"
+        " current_timestamp::timestamp from checked where quarantine_reason is null",
+        [source_file, file_hash, sequence],
+    )
+    _quarantine(connection, export, source_file, file_hash, sequence)
+    _quarantine_malformed(connection, export, malformed, source_file, file_hash, sequence)
+    counts = connection.execute(
+        "select count(*) filter (where quarantine_reason is null),"
+        " count(*) filter (where quarantine_reason is not null) from checked"
+    ).fetchall()
+    outcome.rows_loaded = int(counts[0][0])
+    outcome.rows_quarantined = int(counts[0][1]) + len(malformed)
+    ledger.record(connection, outcome, path.stat().st_size, sequence)
+    connection.execute("drop table checked")
+
+
 def load_file(
     connection: duckdb.DuckDBPyConnection, export_name: str, path: Path, landing_dir: Path
 ) -> ledger.FileOutcome:
-    """Ingest one file in one transaction; a file already in the ledger is skipped."""
+    """Ingest one file in one transaction; a file already in the export's ledger is skipped.
+
+    A file the reader cannot read (not Parquet inside, undecodable as a whole) loses its
+    partial rows and is quarantined whole instead (`invalid_file`), and recorded, so the
+    rest of the run, and every later one, goes on."""
     export = TABULAR_EXPORTS[export_name]
+    encoding = readers.declared_encoding(landing_dir, export_name)
     source_file = ledger.relative_name(landing_dir, path)
-    file_hash = ledger.content_hash(path)
-    outcome = ledger.FileOutcome(export_name, source_file, file_hash)
-    if ledger.is_known(connection, file_hash):
+    outcome = ledger.FileOutcome(export_name, source_file, ledger.content_hash(path))
+    if ledger.is_known(connection, export_name, outcome.file_hash):
         outcome.skipped_as_known = True
         return outcome
-
-    connection.execute("begin transaction")
     try:
-        sequence = ledger.next_load_sequence(connection)
-        extras, malformed, outcome.rows_in = _stage_file(connection, path, export)
-        connection.execute(
-            "create or replace temp table checked as " + checked_rows_sql(export, LANDED, extras)
-        )
-        connection.execute(f"drop table {LANDED}")
-        connection.execute(duplicate_key_update(export, "checked"))
-        for _reason, statement in reference_checks(export_name):
-            connection.execute(statement)
-
-        columns = ", ".join(quote(name) for name in export.column_names)
-        connection.execute(
-            f"insert into raw.{export_name} select {columns}, _extra, ?, _source_row, ?, ?,"
-            " current_timestamp::timestamp from checked where quarantine_reason is null",
-            [source_file, file_hash, sequence],
-        )
-        _quarantine(connection, export, source_file, file_hash, sequence)
-        _quarantine_malformed(connection, export, malformed, source_file, file_hash, sequence)
-        counts = connection.execute(
-            "select count(*) filter (where quarantine_reason is null),"
-            " count(*) filter (where quarantine_reason is not null) from checked"
-        ).fetchall()
-        outcome.rows_loaded = int(counts[0][0])
-        outcome.rows_quarantined = int(counts[0][1]) + len(malformed)
-        ledger.record(connection, outcome, path.stat().st_size, sequence)
-        connection.execute("drop table checked")
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise
+        with ledger.file_transaction(connection) as sequence:
+            _load_rows(connection, export, path, outcome, sequence, encoding)
+    except readers.READ_ERRORS as error:
+        outcome.unreadable = f"cannot be read as {path.suffix.lower()[1:]}: {error}"
+        with ledger.file_transaction(connection) as sequence:
+            ledger.quarantine_file(connection, outcome, path, sequence)
     return outcome

@@ -19,7 +19,7 @@ LINEAGE_COLUMNS = """
 FIXED_TABLES = """
 create schema if not exists raw;
 create table if not exists raw.file_ledger (
-    file_hash varchar primary key,
+    file_hash varchar not null,
     export varchar not null,
     source_file varchar not null,
     file_bytes bigint not null,
@@ -27,7 +27,8 @@ create table if not exists raw.file_ledger (
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
     load_sequence bigint not null,
-    ingested_at timestamp not null
+    ingested_at timestamp not null,
+    primary key (export, file_hash)
 );
 create table if not exists raw.quarantine (
     export varchar not null,
@@ -91,7 +92,24 @@ def export_table_ddl(export: Export) -> str:
     return f"create table if not exists raw.{export.name} (\n    {columns},\n{LINEAGE_COLUMNS})"
 
 
+def _key_ledger_by_export(connection: duckdb.DuckDBPyConnection) -> None:
+    """A ledger written before files were keyed by export and content (its key the content
+    hash alone) gets the new key; its rows stay as they are."""
+    keys = connection.execute(
+        "select constraint_column_names from duckdb_constraints()"
+        " where schema_name = 'raw' and table_name = 'file_ledger'"
+        " and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    if keys and list(keys[0][0]) == ["file_hash"]:
+        connection.execute("alter table raw.file_ledger rename to file_ledger_by_hash")
+        connection.execute(FIXED_TABLES)
+        connection.execute("insert into raw.file_ledger select * from raw.file_ledger_by_hash")
+        connection.execute("drop table raw.file_ledger_by_hash")
+
+
 def ensure_raw_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("create schema if not exists raw")
+    _key_ledger_by_export(connection)
     connection.execute(FIXED_TABLES)
     for export in TABULAR_EXPORTS.values():
         connection.execute(export_table_ddl(export))

@@ -18,7 +18,7 @@ import yaml
 
 from orchestration import metrics
 from orchestration.contract import CRITICAL_LEVELS, QUESTION_TYPES, SEGMENT_PATTERN
-from orchestration.ingest import ledger
+from orchestration.ingest import ledger, readers
 from orchestration.ingest.auto_rules import AutoRuleError, normalise_auto_rule
 from orchestration.ingest.redaction import redact_text
 
@@ -194,6 +194,11 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise ContractError("invalid_file", f"not valid YAML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise ContractError(
+            "invalid_file",
+            f"not UTF-8 text: byte 0x{error.object[error.start]:02x} at offset {error.start}",
+        ) from error
 
 
 def _load_form(connection, path, source_file, file_hash, sequence, outcome) -> None:
@@ -211,9 +216,11 @@ def _load_form(connection, path, source_file, file_hash, sequence, outcome) -> N
                 f" from {known[0][0]}; a changed form needs a new version",
             )
     except ContractError as error:
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        raw = readers.escaped_text(path)
         _quarantine(connection, "forms", source_file, None, file_hash, error, raw, sequence)
         outcome.rows_quarantined = 1
+        if error.reason == "invalid_file":
+            outcome.unreadable = redact_text(error.detail)
         return
     connection.execute(
         "insert into raw.forms values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
@@ -238,7 +245,8 @@ def _load_targets(connection, path, source_file, file_hash, sequence, outcome) -
             raise ContractError("invalid_file", "quality targets must be a YAML list")
     except ContractError as error:
         outcome.rows_in = outcome.rows_quarantined = 1
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        outcome.unreadable = redact_text(error.detail)
+        raw = readers.escaped_text(path)
         _quarantine(
             connection, "quality_targets", source_file, None, file_hash, error, raw, sequence
         )
@@ -271,16 +279,10 @@ def load_yaml_file(
     source_file = ledger.relative_name(landing_dir, path)
     file_hash = ledger.content_hash(path)
     outcome = ledger.FileOutcome(export, source_file, file_hash)
-    if ledger.is_known(connection, file_hash):
+    if ledger.is_known(connection, export, file_hash):
         outcome.skipped_as_known = True
         return outcome
-    connection.execute("begin transaction")
-    try:
-        sequence = ledger.next_load_sequence(connection)
+    with ledger.file_transaction(connection) as sequence:
         YAML_LOADERS[export](connection, path, source_file, file_hash, sequence, outcome)
         ledger.record(connection, outcome, path.stat().st_size, sequence)
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise
     return outcome

@@ -10,19 +10,19 @@ quarantine as (
 ),
 
 reason_counts as (
-    select file_hash, reason, count(*) as quarantined_rows,
+    select load_sequence, reason, count(*) as quarantined_rows,
     from quarantine
-    group by file_hash, reason
+    group by load_sequence, reason
 ),
 
 reasons as (
     select
-        file_hash,
+        load_sequence,
         string_agg(
             reason || ': ' || quarantined_rows, '; ' order by quarantined_rows desc, reason
         ) as quarantine_reasons,
     from reason_counts
-    group by file_hash
+    group by load_sequence
 ),
 
 final as (
@@ -38,7 +38,7 @@ final as (
         reasons.quarantine_reasons,
         ledger.load_sequence,
     from ledger
-    left join reasons using (file_hash)
+    left join reasons using (load_sequence)
 )
 
 select * from final

@@ -4,12 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboards.charts import plain
+from dashboards.queries import WarehouseUnreadable
+
 # Not `pages/`: Streamlit would also discover that folder on its own and show file-named
 # links (and "page not found" for /control-chart) before st.navigation takes over.
 VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="QM warehouse", page_icon="📞", layout="wide")
-st.navigation(
+navigation = st.navigation(
     [
         st.Page(
             VIEWS / "quality_overview.py",
@@ -65,4 +68,11 @@ st.navigation(
             url_path="data-health",
         ),
     ]
-).run()
+)
+# A published file DuckDB cannot open: one message, whichever page was asked for. (Each page
+# handles WarehouseMissing itself, saying what it would show.)
+try:
+    navigation.run()
+except WarehouseUnreadable as unreadable:
+    st.error(plain(unreadable))
+    st.stop()

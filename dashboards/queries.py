@@ -22,6 +22,11 @@ class WarehouseMissing(RuntimeError):
     """No published warehouse yet."""
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The published file exists but DuckDB cannot open it (empty, not a DuckDB file, a
+    newer DuckDB's format): every page shows this one message (dashboards/app.py)."""
+
+
 def warehouse_path() -> Path:
     return settings.published_warehouse()
 
@@ -29,7 +34,14 @@ def warehouse_path() -> Path:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_query(sql: str, params: tuple, path: str, modified_ns: int) -> pd.DataFrame:
     del modified_ns  # part of the cache key only
-    with duckdb.connect(path, read_only=True) as connection:
+    try:
+        connection = duckdb.connect(path, read_only=True)
+    except duckdb.Error as error:  # opening, not querying: the file itself is the problem
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise WarehouseUnreadable(
+            f"{path} is not a DuckDB warehouse ({reason}); rebuild it with `qm run`"
+        ) from error
+    with connection:
         return connection.execute(sql, list(params)).df()
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from orchestration import settings
+from orchestration.run_lock import RunLock, acquire
 
 
 def build_database(path: Path) -> DuckDBResource:
@@ -21,12 +23,35 @@ def build_database(path: Path) -> DuckDBResource:
 
 class WarehouseResource(dg.ConfigurableResource):
     """Paths of the landing folder, the published file (served) and the validation results,
-    and the build file (written) as a dagster-duckdb resource."""
+    and the build file (written) as a dagster-duckdb resource.
+
+    In a run it holds the build file's run lock (orchestration.run_lock) from before the
+    first step to after the last: the definitions use the in-process executor, so resources
+    are set up once per run, in the run's process, and torn down when the run ends (failed
+    or not); a process killed in between loses the lock with it. Outside a run (a sensor or
+    a schedule building its resources) no lock is taken.
+    """
 
     landing_dir: str
     published_path: str
     validation_dir: str
     database: DuckDBResource
+
+    _run_lock: RunLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.dagster_run is None:
+            return
+        # RunRefused (another run holds the lock, the folder is not writable) fails the run
+        # here, before any step, with its one-line message.
+        self._run_lock = acquire(Path(self.build_path), context.dagster_run.run_id)
+        if self._run_lock.takeover_message and context.log:
+            context.log.warning(self._run_lock.takeover_message)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            self._run_lock.release()
+            self._run_lock = None
 
     @classmethod
     def from_settings(cls) -> "WarehouseResource":

@@ -108,17 +108,34 @@ def logs_dir() -> Path:
     return data_dir() / "logs"
 
 
-def dbt_executable() -> str:
+def real_dbt() -> str:
     """The `dbt` installed beside this interpreter (found even when the venv is not
     activated), else whatever `dbt` is on PATH."""
     beside = Path(sys.executable).parent / "dbt"
     return str(beside) if beside.exists() else "dbt"
 
 
+DBT_LAUNCHER = PACKAGE_DIR / "dbt_launcher.py"
+
+
+def dbt_executable() -> str:
+    """What runs dbt: the launcher (orchestration/dbt_launcher.py) that ties dbt's life to
+    the process starting it (a run killed during `dbt build` takes its dbt along) and then
+    becomes `real_dbt()`. Its console script `qm-dbt` beside this interpreter when
+    installed, else the module file itself (executable in the source tree; a wheel drops
+    the bit), else the plain dbt."""
+    script = Path(sys.executable).parent / "qm-dbt"
+    for launcher in (script, DBT_LAUNCHER):
+        if os.access(launcher, os.X_OK):
+            return str(launcher)
+    return real_dbt()
+
+
 def dbt_environment(build_path: Path | None = None) -> dict[str, str]:
     """Variables dbt (a subprocess, and its adapter inside Dagster) must see.
 
-    QM_BUILD_WAREHOUSE is the file profiles.yml builds into; DBT_TARGET_PATH is where
+    QM_BUILD_WAREHOUSE is the file profiles.yml builds into; QM_DBT_EXECUTABLE the dbt the
+    launcher (dbt_executable) becomes; DBT_TARGET_PATH is where
     dagster-dbt looks for the prepared partial parse; the interpreter's bin folder goes first
     on PATH so the `dbt` installed beside it is found even when the venv is not activated.
     """
@@ -127,6 +144,7 @@ def dbt_environment(build_path: Path | None = None) -> dict[str, str]:
     return {
         "QM_BUILD_WAREHOUSE": str(build_path or build_warehouse()),
         "QM_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
+        "QM_DBT_EXECUTABLE": real_dbt(),
         "DBT_TARGET_PATH": str(dbt_target_dir()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",

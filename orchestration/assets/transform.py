@@ -77,13 +77,22 @@ def warehouse_models(
     report_progress(
         context.log, Progress("dbt", "build", "start", f"{total} models and tests", total)
     )
-    # dbt unit tests check the SQL on hand-made rows, not the data: they belong to the test
-    # suite (tests/integration/test_dbt_unit_tests.py), not to every production build.
-    invocation = dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test"],
-        context=context,
-        target_path=settings.dbt_build_dir(),
-    )
+    # The launcher (settings.dbt_executable) makes dbt die with this process; it checks that
+    # this process is still its parent once the kernel setting is in place. Set only while
+    # dagster-dbt copies the environment and starts dbt: no later child inherits it.
+    os.environ["QM_DBT_PARENT_PID"] = str(os.getpid())
+    try:
+        # dbt unit tests check the SQL on hand-made rows, not the data: they belong to the
+        # test suite (tests/integration/test_dbt_unit_tests.py), not to every build.
+        # target_path: one fixed folder (settings.dbt_build_dir), reused by every run;
+        # without it dagster-dbt makes a new `target/<step>-<uuid>` folder per run.
+        invocation = dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"],
+            context=context,
+            target_path=settings.dbt_build_dir(),
+        )
+    finally:
+        del os.environ["QM_DBT_PARENT_PID"]
     events = DbtEventIterator(
         _reported(invocation.stream(), invocation.manifest, context.log), invocation
     )

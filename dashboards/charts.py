@@ -34,13 +34,20 @@ def format_value(metric_format: str, value: float | None) -> str:
     return f"{value:.2f}"
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")  # & too: no entities
+
+
+# GitHub-flavoured Markdown links bare addresses (http://…, www.…, name@host.org) after
+# escapes are resolved, unless a letter-like character comes before them: a word joiner
+# (U+2060, invisible, not a space) there and after every @ leaves them text.
+BARE_LINK = re.compile(r"(?i)(?=https?:|www\.|ftp:|mailto:|xmpp:)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """Text from the warehouse, escaped so that Markdown shows it as it is (never as a
     link, an image, a colour directive or HTML)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", BARE_LINK.sub(WORD_JOINER, str(text)))
 
 
 def segment_label(kind: str, value: str, name: str | None = None) -> str:
@@ -246,19 +253,31 @@ def chart_parts(points: pd.DataFrame) -> list[str]:
     return sorted(points["chart"].unique(), key=lambda part: part in DISPERSION_PARTS)
 
 
+# OWASP "CSV Injection": a cell a spreadsheet may run as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralised_cell(value: object) -> object:
+    """A text cell as OWASP recommends: a leading apostrophe before a first character that
+    starts a formula (= + - @ tab CR), so that a spreadsheet shows the text. Stricter than
+    OWASP: also when blanks come first (" =1+1"), as some spreadsheets trim them on import.
+    Text that reads as a number ("-5") is prefixed too; numbers in number columns are not
+    text and stay numbers."""
+    if isinstance(value, str) and value.lstrip(" \u00a0").startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as CSV for download, with text that a spreadsheet would run as a formula
-    (starting with = + - @) quoted by a leading apostrophe: text from data stays data."""
+    """A frame as CSV for download, every text cell and column name neutralised
+    (neutralised_cell). Lines end in CRLF as RFC 4180 writes them, so the csv writer quotes
+    every cell holding a comma, a quote, a CR or a LF: no text spills into the next cell or
+    starts a row of its own."""
     safe = frame.copy()
-    for column in safe.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
-        safe[column] = safe[column].map(
-            lambda value: f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START)
-            else value
-        )  # fmt: skip
-    return safe.to_csv(index=False).encode()
+    for column in safe.select_dtypes(exclude=["number", "bool", "datetime", "datetimetz"]).columns:
+        safe[column] = safe[column].map(neutralised_cell)
+    safe.columns = [neutralised_cell(str(column)) for column in safe.columns]
+    return safe.to_csv(index=False, lineterminator="\r\n").encode()
 
 
 SPEAKER_COLOURS = {"customer": "#d62728", "agent": "#1f77b4", "system": "#7f7f7f"}

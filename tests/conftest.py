@@ -171,6 +171,21 @@ def faulty_run(tmp_path_factory) -> PipelineRun:
     return run_pipeline(landing, workdir, check=False)
 
 
+@pytest.fixture(scope="session")
+def planted_run(tmp_path_factory) -> PipelineRun:
+    """A small generated landing set with personal data and hostile values planted
+    (tests/planted_landing.py), through the real pipeline once for all tests that read it."""
+    from tests.planted_landing import plant
+
+    workdir = tmp_path_factory.mktemp("planted")
+    landing = workdir / "landing"
+    run_qm("generate", "--out", str(landing), "--seed", "5", "--agents", "6", "--days", "14")
+    plant(landing)
+    run = run_pipeline(landing, workdir, check=False)
+    assert run.build.exists(), run.output[-3000:]
+    return run
+
+
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 # vars: scorecards: of dbt_project.yml (confidence, plan, queue and calibration settings)
 SCORECARD_VARS = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]["scorecards"]
@@ -182,7 +197,7 @@ def rebuild_with_scorecard_vars(published: Path, workdir: Path, select: str, tab
     pipeline run."""
     name = "_".join(f"{key}_{value}" for key, value in changed.items())
     copy = workdir / f"{name}.duckdb"
-    shutil.copy(published, copy)
+    shutil.copyfile(published, copy)  # not its read-only mode
     completed = subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")), "run", "--select", select,

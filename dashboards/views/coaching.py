@@ -4,6 +4,8 @@ show it with the exact quote, whether past coaching sessions worked (difference 
 differences against agents not coached) and how long feedback takes per supervisor.
 Filters in the URL: `site`, `team`, `supervisor`, `source` (human, machine, friction)."""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -64,7 +66,7 @@ def points(rows: pd.DataFrame, columns: list[str]) -> dict:
 
 def opportunity_table(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(
-        agent_link=[f"scorecards?agent_id={agent}" for agent in rows["agent_id"]],
+        agent_link=["scorecards?" + urlencode({"agent_id": agent}) for agent in rows["agent_id"]],
         source_text=rows["source"].map(SOURCE_WORDS),
         agent_interval=charts.interval_texts(rows, "agent_miss_lower", "agent_miss_upper",
                                              ".0f", 100),
@@ -206,7 +208,9 @@ def show_evidence(proposed: pd.DataFrame, evidence: pd.DataFrame) -> None:
         return
     st.markdown("**Every evidence contact of the opportunities listed above**")
     st.dataframe(
-        evidence.assign(source_text=evidence["source"].map(SOURCE_WORDS)),
+        # Links built here to our own page, never taken from the warehouse as they are.
+        evidence.assign(source_text=evidence["source"].map(SOURCE_WORDS),
+                        link=evidence["interaction_id"].map(contact_link)),
         hide_index=True,
         width="stretch",
         column_order=["priority_rank", "agent_name", "source_text", "behaviour_label",

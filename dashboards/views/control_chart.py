@@ -75,7 +75,7 @@ baseline = latest[latest["in_baseline"]]
 
 segment = charts.segment_label(kind, value, known.get(value))
 subject = (labels[metric], detail, segment, f"by {grain}")
-st.subheader(" · ".join(part for part in subject if part))
+st.subheader(charts.plain(" · ".join(part for part in subject if part)))
 left, right = st.columns([3, 1])
 with left:
     for part in charts.chart_parts(points):
@@ -83,7 +83,7 @@ with left:
         st.vega_lite_chart(spec, width="stretch")
 with right:
     chart_type = latest["chart_type"].iloc[0]
-    st.markdown(f"**{charts.CHART_NAMES.get(chart_type, chart_type)}**")
+    st.markdown(f"**{charts.CHART_NAMES.get(chart_type) or charts.plain(chart_type)}**")
     st.caption(charts.plain(latest["chart_choice_reason"].iloc[0]))
     if baseline.empty:
         st.caption("No baseline subgroups in the current stage yet.")
@@ -102,7 +102,7 @@ with right:
         st.caption("Hollow grey points: data still arriving; they never signal.")
     explanation = latest["limits_explanation"].dropna()
     if len(explanation):
-        st.info(explanation.iloc[0])
+        st.info(explanation.iloc[0])  # our sentence, built from numbers only
 
 st.subheader("Signals")
 fmt = metric_row["format"]

@@ -95,7 +95,9 @@ if agents.empty:
 for team_id in agents["team_id"].drop_duplicates():
     in_team = agents[agents["team_id"] == team_id].to_dict("records")
     name = in_team[0]["team_name"] or team_id
-    with st.expander(f"Team {name} ({team_id}): {len(in_team)} item(s)"):
+    with st.expander(
+        f"Team {charts.plain(name)} ({charts.plain(team_id)}): {len(in_team)} item(s)"
+    ):
         for row in in_team:
             st.markdown(item_line(row))
 

@@ -4,6 +4,7 @@ period before), how much of each agent's work is scored; and one agent by URL
 (`?agent_id=…`): the trend, question pass rates and latest evaluations."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -55,7 +56,7 @@ def score_columns(level: str) -> dict:
 
 
 def scorecard_link(agent_id: str, grain: str, source: str) -> str:
-    return f"scorecards?agent_id={agent_id}&grain={grain}&source={source}"
+    return "scorecards?" + urlencode({"agent_id": agent_id, "grain": grain, "source": source})
 
 
 def show_overview(grain: str, source: str) -> None:

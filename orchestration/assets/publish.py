@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.privacy import CHECK_NAME as PRIVACY_CHECK
 from orchestration.assets.validation import mart_suites, suite_asset_key
 from orchestration.pipeline import Progress, report_progress
 from orchestration.publish import publish_warehouse
@@ -27,8 +28,14 @@ def failed_and_missing_checks(
     return failed, required - evaluated
 
 
+def required_checks() -> set[str]:
+    """The checks that must have run and passed in the run: every mart suite, and the scan
+    for personal data in every table."""
+    return {f"ge_{suite}" for suite in mart_suites()} | {PRIVACY_CHECK}
+
+
 def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    required_checks = {f"ge_{suite}" for suite in mart_suites()}
+    required = required_checks()
     checked_keys = {suite_asset_key(suite) for suite in mart_suites()}
 
     @dg.asset(
@@ -42,9 +49,7 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         ),
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        failed, missing = failed_and_missing_checks(
-            context.instance, context.run_id, required_checks
-        )
+        failed, missing = failed_and_missing_checks(context.instance, context.run_id, required)
         if failed or missing:
             reasons = [f"{len(failed)} blocking checks failed"] if failed else []
             reasons += [f"{len(missing)} checks did not run"] if missing else []

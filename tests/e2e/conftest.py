@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,14 +45,19 @@ def serve_data_docs_from(validation: Path, port: int):
             os.environ["QM_VALIDATION_DIR"] = saved
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(published_warehouse):
+def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing in CI: `make test` installs it with apt-get")
         pytest.skip("Debian chromium is not installed (make e2e-deps installs it)")
+
+
+@contextmanager
+def serve_dashboard(warehouse: Path) -> Iterator[str]:
+    """A real Streamlit server (and `qm dashboard`'s Data Docs server) on `warehouse`, bound
+    to 127.0.0.1; yields its URL, stops both servers on leaving."""
     port = free_port()
-    validation = published_warehouse.parents[1] / "validation"
+    validation = warehouse.parents[1] / "validation"
     docs_port = free_port()
     docs = serve_data_docs_from(validation, docs_port)
     server = subprocess.Popen(
@@ -62,7 +69,7 @@ def dashboard_url(published_warehouse):
         ],
         env={
             **os.environ,
-            "QM_WAREHOUSE": str(published_warehouse),
+            "QM_WAREHOUSE": str(warehouse),
             "QM_VALIDATION_DIR": str(validation),
             "QM_DATA_DOCS_URL": f"http://127.0.0.1:{docs_port}/index.html",
         },
@@ -88,3 +95,10 @@ def dashboard_url(published_warehouse):
         if docs is not None:
             docs.terminate()
             docs.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(published_warehouse):
+    require_chromium()
+    with serve_dashboard(published_warehouse) as url:
+        yield url

@@ -7,33 +7,22 @@ quarantines (bad values, malformed lines, a broken form file, a refused target) 
 typed column of a quarantined row; other rows get ordinary numbers. After the real
 pipeline, every value of every table and view of the build and the published file is
 searched for any trace of the planted data; the tokens and the ordinary numbers are there.
+The landing set and its one run are shared (tests/planted_landing.py, fixture `planted_run`)
+with the tests that hostile values stay data.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import run_pipeline, run_qm
+from tests.planted_landing import FREE_TEXT, ORDINARY
 
 pytestmark = pytest.mark.slow
 
-# Card numbers are issuers' published test numbers (Luhn-valid); the others are reserved
-# for documentation (Ofcom drama numbers 07700 900xxx, NANP 555-01xx, SSA-invalid-looking
-# but well-formed SSN, HMRC-format NI).
-PERSONAL = (
-    "Card 4539 1488 0343 6467, or 5555-5555-5555-4444, or three seven eight two eight two"
-    " two four six three one oh oh oh five; SSN 123-45-6789; NI JG 10 37 59 A;"
-    " mail jane.doe@example.com or john dot smith at example dot org;"
-    " phone 07700 900123 or (555) 201-0147"
-)
 # Digit strings (separators removed) and text that must not appear anywhere.
 DIGIT_TRACES = {
     "visa": "4539148803436467",
@@ -53,105 +42,8 @@ TEXT_TRACES = (
 )
 TOKENS = ("[CARD]", "[ID]", "[EMAIL]", "[PHONE]")
 
-ORDINARY = (
-    "order 12345678 ref ORD-2026-000123 for $1,234.56 (£45.00) at 10:30 on 2026-06-01,"
-    " 01/06/2026, 14:05:22, 250 units in 2026"
-)
 ORDINARY_PIECES = ("12345678", "ORD-2026-000123", "$1,234.56", "£45.00", "10:30",
                    "2026-06-01", "01/06/2026", "14:05:22", "250 units")  # fmt: skip
-
-FREE_TEXT = {
-    "transcripts": "text",
-    "evaluation_answers": "comment",
-    "csat_surveys": "comment",
-    "coaching_sessions": "notes",
-    "process_changes": "description",
-}
-
-
-def _rewrite_csv(path: Path, edit) -> None:
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    header, extra_lines = edit(rows)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-        handle.writelines(extra_lines)
-
-
-def _plant(landing: Path) -> None:
-    """Personal data in the first row's free text, ordinary numbers in the second."""
-    transcripts = next((landing / "transcripts").glob("*.parquet"))
-    table = pq.read_table(transcripts)
-    text = table.column("text").to_pylist()
-    text[0], text[1] = PERSONAL, ORDINARY
-    table = table.set_column(table.column_names.index("text"), "text", pa.array(text))
-    remarks = [PERSONAL] + [None] * (table.num_rows - 1)
-    pq.write_table(
-        table.append_column("agent_remarks", pa.array(remarks, pa.string())), transcripts
-    )
-    first = table.slice(0, 1).to_pylist()[0]
-    with (landing / "transcripts" / "transcripts_0002_broken.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["interaction_id", "turn_index", "speaker", "begin_offset_ms",
-                         "end_offset_ms", "text"])  # fmt: skip
-        writer.writerow([first["interaction_id"], "not a number", "customer", 0, 10, PERSONAL])
-        writer.writerow([first["interaction_id"], "4539 1488 0343 6467", "agent", 0, 10, "hi"])
-        handle.write(f'{first["interaction_id"]},999,customer,"{PERSONAL}",extra,fields,here\n')
-
-    def first_rows(column: str, malformed: bool):
-        def edit(rows):
-            rows[0][column], rows[1][column] = PERSONAL, ORDINARY
-            return list(rows[0]), ([f"broken,{PERSONAL}\n"] if malformed else [])
-
-        return edit
-
-    answers = next((landing / "evaluation_answers").glob("*.csv"))
-    _rewrite_csv(answers, first_rows("comment", malformed=True))
-
-    def changes(rows):  # the generated file has a single change
-        rows[0]["description"] = PERSONAL
-        rows.append({**rows[0], "change_id": "PC_ORD", "description": ORDINARY})
-        return list(rows[0]), []
-
-    _rewrite_csv(next((landing / "process_changes").glob("*.csv")), changes)
-
-    def coaching(rows):
-        rows[0]["notes"], rows[1]["notes"] = PERSONAL, ORDINARY
-        for row in rows:
-            row["coach_remarks"] = ""
-        rows[0]["coach_remarks"] = PERSONAL
-        return list(rows[0]), []
-
-    _rewrite_csv(next((landing / "coaching_sessions").glob("*.csv")), coaching)
-
-    surveys = next((landing / "csat_surveys").glob("*.jsonl"))
-    records = [json.loads(line) for line in surveys.read_text().splitlines() if line.strip()]
-    records[0]["comment"], records[1]["comment"] = PERSONAL, ORDINARY
-    bad = {**records[2], "survey_id": "SV_BAD", "csat": "call 07700 900123", "comment": PERSONAL}
-    lines = [json.dumps(record) for record in [*records, bad]] + [f"{{not json {PERSONAL}"]
-    surveys.write_text("\n".join(lines) + "\n")
-
-    (landing / "forms" / "broken_form.yml").write_text(
-        f"form_id: broken\n# owner: {PERSONAL}\nversion: [not, a, number\n"
-    )
-    (landing / "quality_targets" / "refused.yml").write_text(
-        json.dumps(
-            [{"metric": PERSONAL, "segment": "all", "target": 1, "effective_from": "2026-06-01"}]
-        )  # fmt: skip
-    )
-
-
-@pytest.fixture(scope="module")
-def planted_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("redaction")
-    landing = workdir / "landing"
-    run_qm("generate", "--out", str(landing), "--seed", "5", "--agents", "6", "--days", "14")
-    _plant(landing)
-    run = run_pipeline(landing, workdir, check=False)
-    assert run.build.exists(), run.output[-3000:]
-    return run
 
 
 def _relations(connection) -> list[tuple[str, str]]:

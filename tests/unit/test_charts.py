@@ -78,7 +78,15 @@ def test_text_from_the_warehouse_is_shown_as_it_is():
     hostile = "T1 [phishing](http://evil.example) ![x](http://evil.example/x.png) :red[x] <b>"
     escaped = charts.plain(hostile)
     assert "](" not in escaped and "![" not in escaped and "<b>" not in escaped
-    assert escaped.replace("\\", "") == hostile
+    # Word joiners (U+2060, invisible) keep bare addresses from becoming links.
+    assert escaped.replace("\\", "").replace("\u2060", "") == hostile
+
+
+def test_bare_addresses_in_warehouse_text_are_not_linked():
+    # GitHub-flavoured Markdown links "http://", "www." and "name@host.tld" where a space,
+    # punctuation or the start comes before them; a word joiner there is neither.
+    shown = charts.plain("see http://x.example, www.x.example or a@x.example").replace("\\", "")
+    assert shown == "see \u2060http://x.example, \u2060www.x.example or a@\u2060x.example"
 
 
 def test_csv_downloads_keep_formulas_as_text():

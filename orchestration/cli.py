@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -127,6 +128,7 @@ def run_log_path() -> Path:
 
 
 def command_run(arguments: argparse.Namespace) -> int:
+    from orchestration import run_lock
     from orchestration.pipeline import run_pipeline
     from orchestration.run_display import run_display
 
@@ -138,13 +140,24 @@ def command_run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    log_path = run_log_path()
     published, build = settings.published_warehouse(), settings.build_warehouse()
+    run_id = str(uuid.uuid4())
+    try:  # before anything is written: writable folders, and no other run on this warehouse
+        run_lock.ensure_writable_folder(published)
+        lock = run_lock.acquire(build, run_id)  # held until the run ends
+    except run_lock.RunRefused as refused:
+        print(f"qm run: {refused}", file=sys.stderr)
+        return 2 if isinstance(refused, run_lock.WarehouseUnwritable) else 1
+    if lock.takeover_message:
+        print(f"qm run: {lock.takeover_message}", flush=True)
+    log_path = run_log_path()
     print(f"Building {build} from {landing}", flush=True)
     print(f"Log (dbt's output, Dagster's messages): {log_path}", flush=True)
     started = time.monotonic()
-    with log_path.open("w", encoding="utf-8") as log, run_display(sys.stdout) as display:
-        summary = run_pipeline(log_level=arguments.log_level, progress=display.update, log=log)
+    with lock, log_path.open("w", encoding="utf-8") as log, run_display(sys.stdout) as display:
+        summary = run_pipeline(
+            log_level=arguments.log_level, progress=display.update, log=log, run_id=run_id
+        )
         display.finish(summary)
     elapsed = time.monotonic() - started
     if summary.empty_exports:
@@ -153,12 +166,20 @@ def command_run(arguments: argparse.Namespace) -> int:
             f" {', '.join(summary.empty_exports)}. The marts built on them are empty.",
             flush=True,
         )
+    if summary.file_warnings:
+        print("Landed files to look at (see raw.quarantine for the unreadable):", flush=True)
+        for line in summary.file_warnings:
+            print(f"  {line}", flush=True)
     if summary.published:
         print(f"Published {published} in {elapsed:.0f} s (run {summary.run_id}).")
         return 0
     print(
-        f"qm run: the warehouse was NOT published (run {summary.run_id}); the last good"
-        f" warehouse at {published} is unchanged.",
+        f"qm run: the warehouse was NOT published (run {summary.run_id}); "
+        + (
+            f"the last good warehouse at {published} is unchanged."
+            if published.exists()
+            else f"no warehouse has been published yet (none at {published})."
+        ),
         file=sys.stderr,
     )
     for check in summary.failed_checks:
@@ -319,6 +340,43 @@ def command_queue(arguments: argparse.Namespace) -> int:
             " (see marts.mart_evaluation_coverage)."
         )
     return 0
+
+
+def import_option(text: str) -> tuple[str, str]:
+    """An argparse type: an adapter option `KEY=VALUE`."""
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.replace("-", "_"), value
+
+
+def command_import(arguments: argparse.Namespace) -> int:
+    from orchestration.adapters import AdapterError, make_adapter, write_conversion
+
+    try:
+        adapter = make_adapter(arguments.adapter, **dict(arguments.set or []))
+    except ValueError as error:
+        print(f"qm import: {error}", file=sys.stderr)
+        return 2
+    landing = settings.landing_dir()
+    rejected = 0
+    for path in arguments.paths:  # a rejected file does not stop the others
+        try:
+            conversion = adapter.convert(Path(path))
+            written = write_conversion(conversion, landing, adapter.name)
+        except (AdapterError, OSError) as error:  # OSError: unreadable, or landed differently
+            rejected += 1
+            print(f"qm import: rejected {error}", file=sys.stderr)
+            continue
+        print(f"{path}:")
+        for file in written:
+            state = "unchanged, already landed" if file.unchanged else "written"
+            print(f"  {file.export}: {file.rows} rows → {file.path} ({state})")
+        for note in conversion.notes:
+            print(f"  note: {note}")
+    if rejected:
+        print(f"qm import: {rejected} of {len(arguments.paths)} files rejected", file=sys.stderr)
+    return 1 if rejected else 0
 
 
 def duckdb_errors() -> type[Exception]:
@@ -511,6 +569,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     metrics = command("metrics", "print the metric registry as a Markdown table (the README's)")
     metrics.set_defaults(handler=command_metrics)
+
+    import_ = with_locations(
+        command("import", "convert vendor exports into landing files (see orchestration/adapters)")
+    )
+    import_.add_argument("adapter", metavar="ADAPTER", help="vendor adapter, e.g. amazon-connect")
+    import_.add_argument("paths", metavar="PATH", nargs="+", help="vendor export files")
+    import_.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        type=import_option,
+        help="adapter option, e.g. contact_id=<ContactId> for a Contact Lens file without one",
+    )
+    import_.set_defaults(handler=command_import)
     return parser
 
 

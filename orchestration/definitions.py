@@ -1,4 +1,4 @@
-"""Dagster definitions: only assembles assets, checks, jobs, resources and loggers.
+"""Dagster definitions: only assembles assets, checks, jobs, automation, resources, loggers.
 
 Load them after the dbt manifest is prepared (`qm run` does it; `dagster dev` prepares it
 itself through DbtProject.prepare_if_dev): `@dbt_assets` reads the manifest on import.
@@ -9,9 +9,11 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration import settings
+from orchestration import automation, settings
 from orchestration.assets.dbt_project import dbt_project
+from orchestration.assets.freshness import build_freshness_checks
 from orchestration.assets.ingest import ingest_assets
+from orchestration.assets.privacy import build_privacy_check
 from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.transform import warehouse_models
 from orchestration.assets.validation import mart_checks
@@ -20,6 +22,8 @@ from orchestration.resources import WarehouseResource
 
 mart_keys = [key for key in warehouse_models.keys if key.path[0] == "marts"]
 published_warehouse = build_publish_asset(mart_keys)
+# After every dbt model, on a mart the publish step waits for: a failure blocks the publish.
+privacy_check = build_privacy_check(min(mart_keys), warehouse_models.keys)
 
 build_and_publish = dg.define_asset_job(
     "build_and_publish",
@@ -29,8 +33,14 @@ build_and_publish = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*ingest_assets, warehouse_models, published_warehouse],
-    asset_checks=mart_checks,
+    asset_checks=[
+        *mart_checks,
+        privacy_check,
+        *build_freshness_checks(dbt_project.manifest_path),
+    ],
     jobs=[build_and_publish],
+    sensors=automation.sensors,
+    schedules=automation.schedules,
     resources={
         "warehouse": WarehouseResource.from_settings(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.dbt_executable()),

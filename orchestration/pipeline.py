@@ -15,7 +15,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -26,6 +26,9 @@ from orchestration import settings
 from orchestration.ingest import INGEST_ORDER
 
 RUN_LOGGER = "orchestration.run"
+# Metadata of an ingest materialization: its files a person should look at (ignored, empty
+# or unreadable), one line each starting with the file.
+FILE_WARNINGS = "file_warnings"
 PROGRESS_ATTRIBUTE = "qm_progress"
 STEPS = ("ingest", "dbt", "validate", "publish")
 
@@ -34,6 +37,11 @@ INSTANCE_CONFIG = """\
 # Usage statistics are not sent: no telemetry banner, nothing leaves the machine.
 telemetry:
   enabled: false
+# Runs Dagster launches itself (sensor, schedule, the UI) wait in its queue one at a time:
+# one writer per warehouse (a second run would be refused by the run lock).
+concurrency:
+  runs:
+    max_concurrent_runs: 1
 """
 
 
@@ -83,6 +91,9 @@ class RunSummary:
     # quarantined): not an error (a centre without human evaluations is scored by the
     # machine alone), but said, since every mart built on them is empty too.
     empty_exports: list[str] = field(default_factory=list)
+    # Landed files ignored (not a file type of their export), empty, or unreadable and
+    # quarantined whole: the run goes on, but someone should look (ExportReport.warnings).
+    file_warnings: list[str] = field(default_factory=list)
 
 
 def display_step(step_key: str) -> str:
@@ -151,6 +162,7 @@ def run_pipeline(
     log_level: str = "INFO",
     progress: Callable[[Progress], None] | None = None,
     log: TextIO | None = None,
+    run_id: str | None = None,
 ) -> RunSummary:
     """Prepare (environment, Dagster home, dbt manifest), then run `build_and_publish`.
 
@@ -162,7 +174,7 @@ def run_pipeline(
 
     settings.export_environment()
     prepare_dagster_home()
-    run_id = str(uuid.uuid4())
+    run_id = run_id or str(uuid.uuid4())  # `qm run` passes the id its run lock holds
     started_at, started = dt.datetime.now(dt.UTC), time.monotonic()
     with _run_output(progress, log, log_level):
         prepare_dbt_project()
@@ -202,15 +214,27 @@ def record_run(summary: RunSummary, started_at: dt.datetime, seconds: float) -> 
         "seconds": round(seconds, 1),
         "published": summary.published,
         "failed": [*summary.failed_checks, *summary.failed_steps],
+        # The first line of each failed step's error ("<step>: <message>"): what the Data
+        # health page shows after "Failed:".
+        "errors": [
+            message.strip().splitlines()[0] for message in summary.messages if message.strip()
+        ],
         "empty_exports": summary.empty_exports,
+        "file_warnings": summary.file_warnings,
     }
     with path.open("a", encoding="utf-8") as runs:
         runs.write(json.dumps(record) + "\n")
 
 
 def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
-    summary = RunSummary(run_id=result.run_id, success=result.success, published=False)
-    for event in result.all_events:
+    return summarise_events(result.run_id, result.success, result.all_events)
+
+
+def summarise_events(run_id: str, success: bool, events: Iterable[dg.DagsterEvent]) -> RunSummary:
+    """A run's summary from its Dagster events: of an in-process run (`qm run`) or read back
+    from the instance's event log (runs the sensor or the schedule launched)."""
+    summary = RunSummary(run_id=run_id, success=success, published=False)
+    for event in events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
             while error.cause is not None:  # the step's own error, not Dagster's wrapper
@@ -226,8 +250,11 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
             materialization = event.event_specific_data.materialization
             if materialization.asset_key == dg.AssetKey("published_warehouse"):
                 summary.published = True
-            elif _is_empty_export(materialization):
-                summary.empty_exports.append(materialization.asset_key.path[-1])
+            else:
+                if _is_empty_export(materialization):
+                    summary.empty_exports.append(materialization.asset_key.path[-1])
+                warnings = materialization.metadata.get(FILE_WARNINGS)
+                summary.file_warnings += warnings.value if warnings is not None else []
     return summary
 
 

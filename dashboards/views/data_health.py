@@ -21,6 +21,13 @@ def freshness_status(row: pd.Series, now: pd.Timestamp) -> str:
     return "on time" if pd.notna(row["warn_after_hours"]) else "lands on change"
 
 
+def run_errors(run: pd.Series) -> list[str]:
+    """The first error line of each failed step, as runs.jsonl records it ("<step>: <error>");
+    none for runs recorded before errors were."""
+    errors = run.get("errors")
+    return [str(error) for error in errors] if isinstance(errors, list) else []
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def zipped(folder: str, modified_ns: int) -> bytes:
     del modified_ns  # part of the cache key only
@@ -60,6 +67,7 @@ else:
             charts.plain(
                 f"Not published: {when}. The warehouse shown is the last good one."
                 + (f" Failed: {', '.join(last['failed'])}." if len(last["failed"]) else "")
+                + "".join(f" {error}" for error in run_errors(last))
             )
         )
     empty = last.get("empty_exports")
@@ -70,6 +78,13 @@ else:
                 f" {', '.join(empty)}. The marts built on them are empty."
             )
         )
+    warnings = last.get("file_warnings")
+    if isinstance(warnings, list) and warnings:
+        st.warning(
+            f"{len(warnings)} landed files to look at in that run (ignored, empty, or"
+            " unreadable and quarantined whole):"
+        )
+        st.dataframe(pd.DataFrame({"file": warnings}), hide_index=True, width="stretch")
 
 st.subheader("Freshness per export")
 now = pd.Timestamp.now(tz="UTC").tz_localize(None)

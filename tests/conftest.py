@@ -191,25 +191,30 @@ DBT_PROJECT = REPO_ROOT / "dbt_project"
 SCORECARD_VARS = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]["scorecards"]
 
 
-def rebuild_with_scorecard_vars(published: Path, workdir: Path, select: str, table: str, **changed):
-    """`table` after `dbt run --select <select>` in a copy of the published warehouse with
-    some `vars: scorecards:` changed (another seed): what a setting does, without a new
-    pipeline run."""
-    name = "_".join(f"{key}_{value}" for key, value in changed.items())
-    copy = workdir / f"{name}.duckdb"
-    shutil.copyfile(published, copy)  # not its read-only mode
+def dbt_on_copy(warehouse: Path, copy: Path, workdir: Path, *arguments: str) -> str:
+    """`dbt <arguments>` on a copy of a built warehouse (its artifacts under `workdir`);
+    fails the test with dbt's output unless dbt succeeds, else returns that output."""
+    shutil.copyfile(warehouse, copy)  # not its mode: a published file is read-only
     completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")), "run", "--select", select,
-            "--vars", json.dumps({"scorecards": {**SCORECARD_VARS, **changed}}),
-            "--target-path", str(workdir / f"target_{name}"),
-            "--log-path", str(workdir / f"logs_{name}"), "--profiles-dir", ".",
-        ],
+        [str(Path(sys.executable).with_name("dbt")), *arguments,
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
+         "--profiles-dir", "."],
         cwd=DBT_PROJECT,
         env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy)},
         capture_output=True,
         text=True,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    return completed.stdout
+
+
+def rebuild_with_scorecard_vars(published: Path, workdir: Path, select: str, table: str, **changed):
+    """`table` after `dbt run --select <select>` in a copy of the published warehouse with
+    some `vars: scorecards:` changed (another seed): what a setting does, without a new
+    pipeline run."""
+    name = "_".join(f"{key}_{value}" for key, value in changed.items())
+    copy = workdir / f"{name}.duckdb"
+    vars_ = json.dumps({"scorecards": {**SCORECARD_VARS, **changed}})
+    dbt_on_copy(published, copy, workdir / name, "run", "--select", select, "--vars", vars_)
     with duckdb.connect(str(copy), read_only=True) as connection:
         return connection.execute(f"select * from {table}").df()

@@ -4,37 +4,21 @@ warehouse (dbt reads the column types of a unit test's inputs from the built rel
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import yaml
 
-pytestmark = pytest.mark.slow
+from tests.conftest import DBT_PROJECT, dbt_on_copy
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+pytestmark = pytest.mark.slow
 
 
 def test_every_dbt_unit_test_passes(generated_run, tmp_path):
     assert generated_run.returncode == 0, generated_run.output[-3000:]
-    copy = tmp_path / "qm.build.duckdb"
-    shutil.copy(generated_run.build, copy)
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")), "test", "--select", "test_type:unit",
-            "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
-            "--profiles-dir", ".",
-        ],
-        cwd=DBT_PROJECT,
-        env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy)},
-        capture_output=True,
-        text=True,
+    output = dbt_on_copy(
+        generated_run.build, tmp_path / "qm.build.duckdb", tmp_path,
+        "test", "--select", "test_type:unit",
     )  # fmt: skip
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
-    summary = next(line for line in completed.stdout.splitlines() if "Done. PASS=" in line)
+    summary = next(line for line in output.splitlines() if "Done. PASS=" in line)
     passed = int(summary.split("PASS=")[1].split()[0])
     declared = sum(
         len(yaml.safe_load(path.read_text()).get("unit_tests") or [])

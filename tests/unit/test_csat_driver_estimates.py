@@ -8,6 +8,7 @@ import importlib.util
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,11 +20,16 @@ T_975_3 = 3.182446305284263  # Student t, 3 degrees of freedom, 0.975 (any t tab
 
 
 @pytest.fixture(scope="module")
-def estimates():
+def model():
     spec = importlib.util.spec_from_file_location("int_csat_driver_estimates", MODEL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.driver_estimates
+    return module
+
+
+@pytest.fixture(scope="module")
+def estimates(model):
+    return model.driver_estimates
 
 
 def observations(rows: list[tuple], minimum: int = 1) -> pd.DataFrame:
@@ -103,3 +109,81 @@ def test_fewer_contacts_than_the_minimum_give_no_estimate(estimates):
     result = estimates(observations(rows, minimum=30)).set_index("outcome")
     assert result["adjusted_effect"].isna().all()
     assert "not enough data: 10 contacts, fewer than 30" in result.loc["csat", "estimate_note"]
+
+
+# Columns of small 0/1 designs written out by hand (8 contacts): a and b are never both 1;
+# both are 0 on contacts 5 and 6, where c differs, so c is no combination of 1, a and b.
+ONES = [1, 1, 1, 1, 1, 1, 1, 1]
+A = [1, 1, 0, 0, 0, 0, 1, 0]
+B = [0, 0, 1, 1, 0, 0, 0, 1]
+A_PLUS_B = [1, 1, 1, 1, 0, 0, 1, 1]
+NOT_A = [0, 0, 1, 1, 1, 1, 0, 1]
+C = [1, 0, 1, 0, 1, 0, 0, 1]
+
+
+def kept_columns(model, columns: list[list[int]]) -> tuple[list[int], list[int]]:
+    """The kept indices decided on the design itself and on its triangular factor."""
+    design = np.array(columns, dtype=float).T
+    rows = len(design)
+    return (
+        model.independent_columns(design, rows),
+        model.independent_columns(model.triangular_factor(design), rows),
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "kept"),
+    [
+        pytest.param([ONES, A, B, A_PLUS_B, C], [0, 1, 2, 4], id="sum of two earlier columns"),
+        pytest.param([ONES, A, NOT_A, C], [0, 1, 3], id="one minus an earlier column"),
+        pytest.param([ONES, A, C, A], [0, 1, 2], id="duplicated column"),
+        pytest.param([ONES, A, B, C], [0, 1, 2, 3], id="no combination"),
+    ],
+)
+def test_a_column_that_is_an_exact_combination_of_earlier_ones_is_dropped(model, columns, kept):
+    assert kept_columns(model, columns) == (kept, kept)
+
+
+def test_a_column_one_row_away_from_a_combination_is_kept(model):
+    """Over 10,000 contacts a is 1 on even rows, b on rows 1 mod 4: a + b is dropped, but
+    the same column with row 3 (where a and b are 0) set to 1 is not a combination."""
+    row = np.arange(10_000)
+    a = (row % 2 == 0).astype(int)
+    b = (row % 4 == 1).astype(int)
+    almost = a + b
+    almost[3] = 1
+    ones = np.ones_like(row)
+    assert kept_columns(model, [ones, a, b, a + b]) == ([0, 1, 2], [0, 1, 2])
+    assert kept_columns(model, [ones, a, b, almost]) == ([0, 1, 2, 3], [0, 1, 2, 3])
+
+
+def test_triangular_factor_keeps_the_singular_values_of_any_column_set(model):
+    """R'R = X'X, so every column subset of R has the design's singular values: on the
+    distinct-row shortcut of a 0/1 design and on a design with other values."""
+    for design in (
+        np.array([ONES, A, B, A_PLUS_B, C], dtype=float).T,
+        np.array([ONES, A, [0.5, 2, 0, 1, 3, 0, 1, 1]], dtype=float).T,
+    ):
+        factor = model.triangular_factor(design)
+        for columns in ([0, 1], [1, 2], list(range(design.shape[1]))):
+            assert np.linalg.svd(factor[:, columns], compute_uv=False) == pytest.approx(
+                np.linalg.svd(design[:, columns], compute_uv=False), abs=1e-12
+            )
+
+
+def test_a_driver_that_is_the_complement_of_an_earlier_one_is_dropped_and_named(estimates):
+    """q2 is failed exactly where q1 is met (q2 = intercept − q1): q2 comes later in id order,
+    so it is the one dropped, its note names q1 (the intercept is not named), and q1 keeps
+    its estimate."""
+    rows = []
+    for number, (met, csat) in enumerate([(True, 5.0), (True, 4.0), (False, 2.0),
+                                          (False, 3.0), (True, 5.0), (False, 1.0)]):  # fmt: skip
+        rows.append((f"c{number}", "machine", "question", "q1", met, csat))
+        rows.append((f"c{number}", "machine", "question", "q2", not met, csat))
+    result = estimates(observations(rows)).set_index(["outcome", "driver_id"])
+    dropped = result.loc[("csat", "q2")]
+    assert math.isnan(dropped["adjusted_effect"])
+    assert dropped["estimate_note"] == "it is an exact combination of q1"
+    assert dropped["dropped_columns"] == "q2"
+    # the difference of means, met 14/3 against failed 2
+    assert result.loc[("csat", "q1"), "adjusted_effect"] == pytest.approx(14 / 3 - 2, abs=1e-12)

@@ -19,8 +19,10 @@ nowhere; then every column that is an exact linear combination of the columns be
 the order intercept, channel, contact reason, not-applicable indicators (one for every driver
 that sometimes does not apply, kept even when the driver itself is dropped), then the drivers:
 questions, friction flags, sentiment measures, each in id order (e.g. the N/A of
-recording_disclosure is exactly "not voice"). No regression below
-var('customer').drivers_min_contacts contacts, or with no residual degrees of freedom.
+recording_disclosure is exactly "not voice"); a column is such a combination when it does
+not raise numpy's matrix_rank (default tolerance) of the columns kept before it. No
+regression below var('customer').drivers_min_contacts contacts, or with no residual degrees
+of freedom.
 
 Standard errors are heteroscedasticity-robust (HC1, MacKinnon & White 1985):
     V = n / (n − k) · (X'X)⁻¹ X' diag(e²) X (X'X)⁻¹
@@ -35,22 +37,60 @@ from scipy import stats
 
 OUTCOMES = ("csat", "customer_reported_resolved")
 KIND_ORDER = {"question": 0, "friction": 1, "sentiment": 2}
+KEYS = ("interaction_id", "driver_id", "driver_kind")
+CODED = (*KEYS, "channel", "contact_reason")
+EPSILON = np.finfo(float).eps
 
 
-def independent_columns(design: np.ndarray) -> list[int]:
-    """The columns kept when each is added in order and kept only if it raises the rank."""
+def first_rows(codes: np.ndarray, size: int) -> np.ndarray:
+    """The position of the first row of each code 0 … size − 1 (len(codes) where none)."""
+    first = np.full(size, len(codes))
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def rank(matrix: np.ndarray, rows: int) -> int:
+    """numpy's matrix_rank of a `rows`-row matrix, from any matrix with its singular values:
+    the singular values above S.max() · max(rows, columns) · eps."""
+    singular = np.linalg.svd(matrix, compute_uv=False)
+    tolerance = singular.max(initial=0.0) * max(rows, matrix.shape[1]) * EPSILON
+    return int(np.count_nonzero(singular > tolerance))
+
+
+def triangular_factor(design: np.ndarray) -> np.ndarray:
+    """R of design = QR. Q's columns are orthonormal, so R[:, S] has the singular values of
+    design[:, S] for every set of columns S: a rank decision on a k-row matrix instead of an
+    n-row one. A 0/1 design is factored through its distinct rows, each times the square root
+    of how often it occurs: the same R'R = X'X from far fewer rows."""
+    if ((design == 0) | (design == 1)).all():
+        pattern = np.zeros(len(design), dtype=np.int64)
+        for byte in np.packbits(design.astype(bool), axis=1).T:
+            pattern, distinct = pd.factorize(pattern * 256 + byte)
+        first = first_rows(pattern, len(distinct))
+        design = np.sqrt(np.bincount(pattern))[:, None] * design[first]
+    return np.linalg.qr(design, mode="r")
+
+
+def independent_columns(factor: np.ndarray, rows: int) -> list[int]:
+    """The columns kept when each is added in order and kept only if it raises the rank of
+    the design's kept columns (numpy's matrix_rank of design[:, [*kept, index]]). `factor` is
+    the design itself or its triangular_factor; `rows` is the design's number of rows."""
     kept: list[int] = []
-    for index in range(design.shape[1]):
-        candidate = design[:, [*kept, index]]
-        if np.linalg.matrix_rank(candidate) == len(kept) + 1:
+    for index in range(factor.shape[1]):
+        if rank(factor[:, [*kept, index]], rows) == len(kept) + 1:
             kept.append(index)
     return kept
 
 
-def combination(design: np.ndarray, kept: list[int], index: int, names: list[str]) -> str:
-    """The kept columns (besides the intercept) that column `index` is a combination of."""
+def combination(
+    factor: np.ndarray, rows: int, kept: list[int], index: int, names: list[str]
+) -> str:
+    """The kept columns (besides the intercept) that column `index` is a combination of.
+    The least-squares weights on the factor are those on the design (same singular values;
+    lstsq's default cutoff eps · max(rows, columns) of the design)."""
     earlier = [column for column in kept if column < index]
-    weights = np.linalg.lstsq(design[:, earlier], design[:, index], rcond=None)[0]
+    cutoff = EPSILON * max(rows, len(earlier))
+    weights = np.linalg.lstsq(factor[:, earlier], factor[:, index], rcond=cutoff)[0]
     used = [names[column] for column, weight in zip(earlier, weights, strict=True)
             if abs(weight) > 1e-8 and names[column] != "intercept"]  # fmt: skip
     return ", ".join(used) if used else "the intercept (constant)"
@@ -77,40 +117,93 @@ def hc1_fit(design: np.ndarray, outcome: np.ndarray, confidence: float) -> dict:
     }
 
 
-def estimate_group(frame: pd.DataFrame, outcome: str, confidence: float, minimum: int) -> list:
-    """One row per driver of one source: its adjusted effect on `outcome`, or why none."""
+def encode(frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, pd.Index]]:
+    """The columns the regressions read as NumPy arrays, the text ones as codes into their
+    sorted distinct values (so contacts in code order are in id order, levels in code order
+    alphabetical), and those values."""
+    arrays, labels = {}, {}
+    for column in CODED:
+        codes, labels[column] = pd.factorize(frame[column], sort=True)
+        arrays[column] = codes.astype(np.int32)  # half the memory of the default int64
+        if column in KEYS and (arrays[column] < 0).any():
+            raise ValueError(
+                f"int_csat_driver_observations: {(arrays[column] < 0).sum()} rows have no "
+                f"{column}; every row needs one"
+            )
+    # 1 met, 0 not met, -1 does not apply
+    arrays["is_met"] = frame["is_met"].astype("boolean").to_numpy(np.int8, na_value=-1)
+    for outcome in OUTCOMES:
+        arrays[outcome] = frame[outcome].to_numpy(float)
+    return arrays, labels
+
+
+def estimate_group(
+    group: dict[str, np.ndarray],
+    labels: dict[str, pd.Index],
+    outcome: str,
+    confidence: float,
+    minimum: int,
+) -> list:
+    """One row per driver of one source (the encode()d rows of the source): its adjusted
+    effect on `outcome`, or why none."""
     # every driver of the source gets a row, also when no contact gave this outcome
     # questions, then friction flags, then sentiment measures: a later driver that is an
     # exact combination of earlier ones is the one dropped
-    kinds = frame.drop_duplicates("driver_id").set_index("driver_id")["driver_kind"]
-    drivers = sorted(kinds.index, key=lambda driver: (KIND_ORDER[kinds[driver]], driver))
-    frame = frame[frame[outcome].notna()]
-    contacts = frame.drop_duplicates("interaction_id").set_index("interaction_id").sort_index()
-    met = frame.pivot(index="interaction_id", columns="driver_id", values="is_met")
-    met = met.reindex(index=contacts.index, columns=drivers)
-    observations = len(contacts)
+    first = first_rows(group["driver_id"], len(labels["driver_id"]))
+    present = np.flatnonzero(first < len(group["driver_id"]))
+    kinds = labels["driver_kind"][group["driver_kind"][first[present]]]
+    order = sorted(range(len(present)), key=lambda at: (KIND_ORDER[kinds[at]], present[at]))
+    driver_codes = present[order]
+    drivers = list(labels["driver_id"][driver_codes])
+    given = ~np.isnan(group[outcome])
+    # contacts that gave the outcome in id order, each described by its first row
+    row_contact = group["interaction_id"][given]
+    first = first_rows(row_contact, len(labels["interaction_id"]))
+    has_rows = first < len(row_contact)
+    contact_codes = np.flatnonzero(has_rows)
+    first = first[contact_codes]
+    contact_of_row = (np.cumsum(has_rows) - 1)[row_contact]
+    observations = len(contact_codes)
+    # met[contact, driver]: 1 met, 0 not met, -1 does not apply (no row, or is_met null)
+    column_of_driver = np.zeros(len(labels["driver_id"]), dtype=np.intp)
+    column_of_driver[driver_codes] = np.arange(len(drivers))
+    driver_of_row = column_of_driver[group["driver_id"][given]]
+    cells = contact_of_row * len(drivers) + driver_of_row
+    if len(cells) and np.bincount(cells).max() > 1:
+        raise ValueError(
+            "int_csat_driver_observations: a contact has two rows for one driver of a "
+            "source; the rule is one row per interaction_id × source × driver_id"
+        )
+    met = np.full((observations, len(drivers)), -1, dtype=np.int8)
+    met[contact_of_row, driver_of_row] = group["is_met"][given]
     notes = dict.fromkeys(drivers)
     columns: dict[str, np.ndarray] = {"intercept": np.ones(observations)}
     dropped: list[str] = []
     for covariate in ("channel", "contact_reason"):
-        levels = sorted(contacts[covariate].unique())
-        for level in levels[1:]:
-            columns[f"{covariate}={level}"] = (contacts[covariate] == level).to_numpy(float)
-    applies = met.notna()
-    for driver in drivers:
-        values = met.loc[applies[driver], driver].astype(bool)
-        if values.empty:
+        codes = group[covariate][given][first]
+        if (codes < 0).any():
+            raise ValueError(
+                f"int_csat_driver_observations: a contact has no {covariate}; the "
+                "regression needs one on every contact that gave an outcome"
+            )
+        for level in np.unique(codes)[1:]:
+            name = f"{covariate}={labels[covariate][level]}"
+            columns[name] = (codes == level).astype(float)
+    applies = met >= 0
+    for position, driver in enumerate(drivers):
+        values = met[applies[:, position], position]
+        if values.size == 0:
             notes[driver] = "it applies to none of these contacts"
         elif values.all():
             notes[driver] = "it is met on every contact where it applies"
         elif not values.any():
             notes[driver] = "it is met on no contact where it applies"
-        not_applicable = (~applies[driver]).to_numpy(float)
+        not_applicable = (~applies[:, position]).astype(float)
         if 0 < not_applicable.sum() < observations:
             columns[f"not_applicable:{driver}"] = not_applicable
-    for driver in drivers:
+    for position, driver in enumerate(drivers):
         if notes[driver] is None:
-            columns[driver] = met[driver].fillna(False).astype(bool).to_numpy(float)
+            columns[driver] = (met[:, position] == 1).astype(float)
         else:
             dropped.append(driver)
 
@@ -121,20 +214,22 @@ def estimate_group(frame: pd.DataFrame, outcome: str, confidence: float, minimum
     else:
         names = list(columns)
         design = np.column_stack([columns[name] for name in names])
-        kept = independent_columns(design)
+        factor = triangular_factor(design)
+        kept = independent_columns(factor, observations)
         for index, name in enumerate(names):
             if index not in kept:
                 dropped.append(name)
                 if name in notes:
                     notes[name] = "it is an exact combination of " + combination(
-                        design, kept, index, names
+                        factor, observations, kept, index, names
                     )
         names = [names[index] for index in kept]
         if observations - len(names) < 1:
             reason = f"{observations} contacts leave no degrees of freedom for {len(names)} terms"
             notes = {driver: notes[driver] or reason for driver in drivers}
         else:
-            fit = hc1_fit(design[:, kept], contacts[outcome].to_numpy(float), confidence)
+            contacts_outcome = group[outcome][given][first]
+            fit = hc1_fit(design[:, kept], contacts_outcome, confidence)
             for position, name in enumerate(names):
                 if name in notes:
                     estimates[name] = {key: values[position] for key, values in fit.items()}
@@ -160,9 +255,14 @@ def driver_estimates(frame: pd.DataFrame) -> pd.DataFrame:
     if len(frame):
         confidence = float(frame["confidence_level"].iloc[0])
         minimum = int(frame["min_contacts"].iloc[0])
-        for source, group in frame.groupby("source", sort=True):
+        arrays, labels = encode(frame)
+        source_of_row, sources = pd.factorize(frame["source"], sort=True)
+        source_of_row = source_of_row.astype(np.int32)
+        for code, source in enumerate(sources):
+            members = source_of_row == code
+            group = {column: values[members] for column, values in arrays.items()}
             for outcome in OUTCOMES:
-                for row in estimate_group(group, outcome, confidence, minimum):
+                for row in estimate_group(group, labels, outcome, confidence, minimum):
                     rows.append({"source": source, **row})
     result = pd.DataFrame(
         rows,

@@ -141,9 +141,13 @@ def test_phase_one_is_revised_as_qm_spc_revises_it(warehouse, tmp_path, series_i
         source[["subgroup_start", "count", "n"]].to_csv(tmp_path / "in.csv", index=False)
         options = {"value": "count", "size": "n"}
     else:
+        # every handled contact's handle time, by the week it started in (stage 1's weeks)
         observations = warehouse.execute(
-            "select subgroup, value from intermediate.int_spc_engine_input"
-            " where series_id = ? and stage = 1 order by subgroup_order",
+            "select cast(date_trunc('week', observed_at) as date)::varchar as subgroup, value"
+            " from intermediate.int_metric_observations where metric = 'handle_seconds'"
+            " and date_trunc('week', observed_at) in (select subgroup_start"
+            " from intermediate.int_spc_subgroups where series_id = ? and stage = 1)"
+            " order by subgroup",
             [series_id],
         ).df()
         observations.to_csv(tmp_path / "in.csv", index=False)

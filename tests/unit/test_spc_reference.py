@@ -34,7 +34,21 @@ ENGINE = {
 SUPPORTED = [chart for chart in EXPECTED["charts"] if chart["chart"] in ENGINE]
 
 
-def chart_points(reference: dict):
+# Summarising a chart of a measurement first (one row per subgroup: size, mean, standard
+# deviation, range: the marts' input, int_spc_engine_input) must not change it.
+SUMMARISE = """
+create table summary as
+select series_id, stage, subgroup_order, any_value(subgroup) as subgroup,
+    avg(value) as value, count(*)::double as size, stddev_samp(value) as sd_value,
+    max(value) - min(value) as range_value, bool_or(in_baseline) as in_baseline,
+from source group by series_id, stage, subgroup_order
+"""
+MEASUREMENT = [
+    chart for chart in SUPPORTED if chart["chart"] in ("xbar", "R", "S", "individuals", "ewma")
+]
+
+
+def chart_points(reference: dict, summarised: bool = False, max_passes: int = 0):
     engine_chart, part = ENGINE[reference["chart"]]
     subgroup = reference.get("subgroup", "sample")
     value = reference.get("count") or reference["value"]
@@ -59,8 +73,14 @@ def chart_points(reference: dict):
             options["sigma_method"] = "sd"
         if "lambda" in reference:
             options["ewma_lambda"] = reference["lambda"]
-        points = run_chart(connection, "source", engine_chart, **options)
-    return points[points["chart"] == part]
+        if summarised:
+            connection.execute(SUMMARISE)
+            options["summarised"] = True
+        points = run_chart(
+            connection, "summary" if summarised else "source", engine_chart,
+            max_passes=max_passes, **options,
+        )  # fmt: skip
+    return points[points["chart"] == part].reset_index(drop=True)
 
 
 @pytest.mark.parametrize("reference", SUPPORTED, ids=[chart["id"] for chart in SUPPORTED])
@@ -118,3 +138,16 @@ def test_tabular_cusum_matches_montgomery_table_9_1():
     signals = sorted(points[points["value"] > points["ucl"]]["subgroup_order"].astype(int).tolist())
     assert signals == reference["out_of_control"]["monitored"]
     assert signals[0] == published["first_signal"]
+
+
+@pytest.mark.parametrize("reference", MEASUREMENT, ids=[chart["id"] for chart in MEASUREMENT])
+def test_a_summarised_source_gives_the_same_chart(reference):
+    for max_passes in (0, 10) if reference["chart"] != "ewma" else (0,):
+        observations = chart_points(reference, max_passes=max_passes)
+        summarised = chart_points(reference, summarised=True, max_passes=max_passes)
+        assert summarised["subgroup_order"].tolist() == observations["subgroup_order"].tolist()
+        assert summarised["in_baseline"].tolist() == observations["in_baseline"].tolist()
+        for column in ("n", "value", "center", "lcl", "ucl"):
+            assert summarised[column].to_numpy() == pytest.approx(
+                observations[column].to_numpy(), rel=1e-12, abs=1e-12
+            ), column

@@ -1,24 +1,26 @@
 {#- The SPC engine's entry point: every chart as rows of
     (series_id, stage, chart, subgroup_order, subgroup, n, value, center, lcl, ucl, sigma,
-    in_baseline). dbt marts and `qm spc` both call these macros. -#}
+    in_baseline). dbt marts and `qm spc` both call these macros. The source of a chart of a
+    measurement has one row per observation, or with `summarised` one row per subgroup
+    (spc_subgroup_stats). -#}
 {% macro spc_chart(
     source, chart, nsigmas=3, sigma_method='mr', ewma_lambda=0.2, cusum_k=0.5, cusum_h=5,
-    target=none, sigma=none, dispersion=none
+    target=none, sigma=none, dispersion=none, summarised=false
 ) %}
     {%- if chart in ('p', 'np', 'c', 'u') -%}
         {{ spc_attribute_chart(source, chart, nsigmas) }}
     {%- elif chart in ('laney_p', 'laney_u') -%}
-        {{ spc_laney_chart(source, chart, nsigmas, dispersion) }}
+        {{ spc_laney_chart(source, chart, nsigmas, dispersion, summarised) }}
     {%- elif chart == 'xbar_r' -%}
-        {{ spc_xbar_chart(source, 'r', nsigmas) }}
+        {{ spc_xbar_chart(source, 'r', nsigmas, summarised) }}
     {%- elif chart == 'xbar_s' -%}
-        {{ spc_xbar_chart(source, 's', nsigmas) }}
+        {{ spc_xbar_chart(source, 's', nsigmas, summarised) }}
     {%- elif chart == 'imr' -%}
-        {{ spc_imr_chart(source, nsigmas, sigma_method) }}
+        {{ spc_imr_chart(source, nsigmas, sigma_method, summarised) }}
     {%- elif chart == 'ewma' -%}
-        {{ spc_ewma_chart(source, ewma_lambda, nsigmas, target, sigma) }}
+        {{ spc_ewma_chart(source, ewma_lambda, nsigmas, target, sigma, summarised) }}
     {%- elif chart == 'cusum' -%}
-        {{ spc_cusum_chart(source, cusum_k, cusum_h, target, sigma) }}
+        {{ spc_cusum_chart(source, cusum_k, cusum_h, target, sigma, summarised) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("unknown SPC chart " ~ chart) }}
     {%- endif -%}
@@ -29,9 +31,9 @@
     point is beyond them (a fixed point) or `max_passes` passes were made; 0 passes is the
     chart as given. Each (series, stage) stops on its own. A Laney chart keeps the σ_z it was
     given (`dispersion`), or measures it once on the unrevised baseline. -#}
-{% macro spc_revised_chart(source, chart, max_passes, nsigmas=3, sigma_method='mr', dispersion=none) %}
+{% macro spc_revised_chart(source, chart, max_passes, nsigmas=3, sigma_method='mr', dispersion=none, summarised=false) %}
     {%- if max_passes == 0 -%}
-        {{ spc_chart(source, chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }}
+        {{ spc_chart(source, chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion, summarised=summarised) }}
     {%- elif chart in ('ewma', 'cusum') -%}
         {{ exceptions.raise_compiler_error("Phase I exclusion applies to Shewhart charts, not " ~ chart) }}
     {%- else -%}
@@ -39,7 +41,7 @@
     with recursive
     {%- if base and dispersion is none %}
     measured_dispersion as (
-        {{ spc_overdispersion(source, base) }}
+        {{ spc_overdispersion(source, base, summarised) }}
     ),
     {%- set dispersion = 'measured_dispersion' %}
     {%- endif %}
@@ -68,7 +70,8 @@
                 '(select source_rows.* replace (flags.in_baseline as in_baseline) from '
                 ~ source ~ ' as source_rows inner join revisions as flags'
                 ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
-                chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion
+                chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
+                summarised=summarised
             ) }})
             where in_baseline and (value > ucl or value < lcl)
         ) as beyond
@@ -89,7 +92,7 @@
         inner join revised_flags using (series_id, stage, subgroup_order)
     )
 
-    select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion) }})
+    select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion, summarised=summarised) }})
     {%- endif -%}
 {% endmacro %}
 

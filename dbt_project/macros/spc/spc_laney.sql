@@ -5,7 +5,7 @@
     the plain chart's limits. `source` is as for spc_attribute_chart; `dispersion`, when
     given, is a relation holding σ_z per (series_id, stage) measured once elsewhere (the
     marts' int_spc_overdispersion), else σ_z is measured here on `source`'s baseline. -#}
-{% macro spc_laney_chart(source, chart, nsigmas=3, dispersion=none) %}
+{% macro spc_laney_chart(source, chart, nsigmas=3, dispersion=none, summarised=false) %}
     {%- set base = 'p' if chart == 'laney_p' else 'u' %}
     with plain as (
         {{ spc_attribute_chart(source, base, nsigmas) }}
@@ -13,7 +13,7 @@
 
     dispersion as (
         {%- if dispersion is none %}
-        {{ spc_overdispersion(source, base) }}
+        {{ spc_overdispersion(source, base, summarised) }}
         {%- else %}
         select series_id, stage, sigma_z from {{ dispersion }}
         {%- endif %}
@@ -47,11 +47,11 @@
       pooled: over consecutive baseline points, with e = ((x_i − x_{i−1})² − σ_i² − σ_{i−1}²)
       / 2 (whose mean is τ²) and w = 1 / (σ_i² + σ_{i−1}²)², the sums Σ w·e and Σ w·x̄²,
       and Σ (w·x̄²)² for the estimate's effective number of pairs. -#}
-{% macro spc_overdispersion(source, chart) %}
+{% macro spc_overdispersion(source, chart, summarised=false) %}
     {%- set location = {'p': 'p', 'u': 'u', 'xbar_s': 'xbar', 'xbar_r': 'xbar'}[chart] %}
     with baseline_points as (
         select series_id, stage, subgroup_order, value, center, sigma,
-        from ({{ spc_chart(source, chart) }})
+        from ({{ spc_chart(source, chart, summarised=summarised) }})
         where in_baseline and chart = '{{ location }}'
     ),
 

@@ -3,9 +3,9 @@
     baseline (σ as qcc: UWAVE-R for subgroups, average moving range / 1.128 for single
     values) unless `target` / `sigma` are given. The recursions run as recursive CTEs,
     restarting at every stage. -#}
-{% macro spc_sequential_base(source, target, sigma) %}
+{% macro spc_sequential_base(source, target, sigma, summarised=false) %}
     subgroups as (
-        {{ spc_subgroup_stats(source) }}
+        {{ spc_subgroup_stats(source, summarised) }}
     ),
 
     baseline_points as (
@@ -53,9 +53,9 @@
     )
 {% endmacro %}
 
-{% macro spc_ewma_chart(source, ewma_lambda=0.2, nsigmas=3, target=none, sigma=none) %}
+{% macro spc_ewma_chart(source, ewma_lambda=0.2, nsigmas=3, target=none, sigma=none, summarised=false) %}
     with recursive
-    {{ spc_sequential_base(source, target, sigma) }},
+    {{ spc_sequential_base(source, target, sigma, summarised) }},
 
     smoothed (series_id, stage, step, ewma) as (
         select series_id, stage, 0, center from baseline
@@ -100,9 +100,9 @@
     from limits
 {% endmacro %}
 
-{% macro spc_cusum_chart(source, cusum_k=0.5, cusum_h=5, target=none, sigma=none) %}
+{% macro spc_cusum_chart(source, cusum_k=0.5, cusum_h=5, target=none, sigma=none, summarised=false) %}
     with recursive
-    {{ spc_sequential_base(source, target, sigma) }},
+    {{ spc_sequential_base(source, target, sigma, summarised) }},
 
     sums (series_id, stage, step, upper_sum, lower_sum) as (
         select series_id, stage, 0, 0.0::double, 0.0::double from baseline

@@ -3,8 +3,25 @@
     unbiased weighted averages of R/d2 ("UWAVE-R") or s/c4 ("UWAVE-SD") over the baseline,
     so varying subgroup sizes are handled; for individuals the average moving range / 1.128
     of consecutive baseline points (an excluded point makes its neighbours adjacent), or with
-    sigma_method 'sd' the baseline standard deviation / c4(count). -#}
-{% macro spc_subgroup_stats(source) %}
+    sigma_method 'sd' the baseline standard deviation / c4(count).
+
+    With `summarised`, `source` has one row per subgroup instead (the marts' form, see
+    int_spc_engine_input): value = the subgroup mean, size = its observations, sd_value and
+    range_value their standard deviation and range. -#}
+{% macro spc_subgroup_stats(source, summarised=false) %}
+    {%- if summarised %}
+    select
+        series_id,
+        stage,
+        subgroup_order,
+        subgroup,
+        in_baseline,
+        cast(size as bigint) as n,
+        value as mean_value,
+        range_value,
+        sd_value,
+    from {{ source }}
+    {%- else %}
     select
         series_id,
         stage,
@@ -17,11 +34,12 @@
         stddev_samp(value) as sd_value,
     from {{ source }}
     group by series_id, stage, subgroup_order
+    {%- endif %}
 {% endmacro %}
 
-{% macro spc_xbar_chart(source, dispersion, nsigmas=3) %}
+{% macro spc_xbar_chart(source, dispersion, nsigmas=3, summarised=false) %}
     with subgroups as (
-        {{ spc_subgroup_stats(source) }}
+        {{ spc_subgroup_stats(source, summarised) }}
     ),
 
     with_constants as (
@@ -80,9 +98,9 @@
     {{ spc_points_with_limits('parts', 'xbar', nsigmas) }}
 {% endmacro %}
 
-{% macro spc_imr_chart(source, nsigmas=3, sigma_method="mr") %}
+{% macro spc_imr_chart(source, nsigmas=3, sigma_method="mr", summarised=false) %}
     with points as (
-        {{ spc_subgroup_stats(source) }}
+        {{ spc_subgroup_stats(source, summarised) }}
     ),
 
     moving_ranges as (

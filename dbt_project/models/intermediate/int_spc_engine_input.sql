@@ -1,48 +1,26 @@
--- The SPC engine's input for every series: for p and u charts one row per subgroup (value =
--- the count, size = units), for the other charts one row per observation; each with the
--- stage and Phase I baseline flag of int_spc_subgroups (provisional subgroups are never in a
--- baseline, so the engine draws them against the limits like any later subgroup).
+-- The SPC engine's input for every series, one row per subgroup (the engine's summarised
+-- form): for p and u charts value = the count and size = the units; for the charts of a
+-- measurement value = the subgroup mean, size = its observations, with their standard
+-- deviation and range. Each row carries the stage and Phase I baseline flag of
+-- int_spc_subgroups (provisional subgroups are never in a baseline, so the engine draws them
+-- against the limits like any later subgroup).
 with subgroups as (
     select * from {{ ref('int_spc_subgroups') }}
 ),
 
-observations as (
-    select * from {{ ref('int_spc_observations') }}
-),
-
-attribute_rows as (
+final as (
     select
         series_id,
         chart,
         stage,
         subgroup_order,
         cast(subgroup_start as varchar) as subgroup,
-        value_sum as value,
+        case when chart in ('p', 'np', 'c', 'u') then value_sum else mean_value end as value,
         cast(units as double) as size,
+        sd_value,
+        range_value,
         in_baseline,
     from subgroups
-    where chart in ('p', 'np', 'c', 'u')
-),
-
-observation_rows as (
-    select
-        subgroups.series_id,
-        subgroups.chart,
-        subgroups.stage,
-        subgroups.subgroup_order,
-        cast(subgroups.subgroup_start as varchar) as subgroup,
-        observations.value,
-        1.0 as size,
-        subgroups.in_baseline,
-    from observations
-    inner join subgroups using (series_id, subgroup_start)
-    where subgroups.chart not in ('p', 'np', 'c', 'u')
-),
-
-final as (
-    select * from attribute_rows
-    union all
-    select * from observation_rows
 )
 
 select * from final

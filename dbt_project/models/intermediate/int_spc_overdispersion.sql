@@ -39,7 +39,7 @@ input_{{ chart }} as (
 measured as (
     {%- for chart in charts %}
     {{ 'union all' if not loop.first }}
-    select * from ({{ spc_overdispersion('input_' ~ chart, chart) }})
+    select * from ({{ spc_overdispersion('input_' ~ chart, chart, summarised=true) }})
     {%- endfor %}
 ),
 

@@ -118,13 +118,16 @@ baseline as (
     group by points.series_id, points.stage
 ),
 
-baseline_spread as (
-    -- X̄ series: the standard deviation of the baseline's observations
+baseline_subgroups as (
+    -- X̄ series: the baseline's subgroups (size, mean, standard deviation of the observations)
     select
         engine_input.series_id,
         engine_input.stage,
-        stddev_samp(engine_input.value) as observation_sd,
-        count(*) - 1 as spread_degrees_of_freedom,
+        engine_input.size,
+        engine_input.value,
+        engine_input.sd_value,
+        sum(engine_input.size * engine_input.value) over stage_rows
+            / sum(engine_input.size) over stage_rows as baseline_mean,
     from {{ ref('int_spc_engine_input') }} as engine_input
     inner join points
         on points.series_id = engine_input.series_id
@@ -132,8 +135,23 @@ baseline_spread as (
         and points.subgroup_order = engine_input.subgroup_order
         and points.chart = 'xbar'
         and points.in_baseline
-    group by engine_input.series_id, engine_input.stage
-    having count(*) > 1
+    window stage_rows as (partition by engine_input.series_id, engine_input.stage)
+),
+
+baseline_spread as (
+    -- the standard deviation of the baseline's observations, pooled from its subgroups:
+    -- squares within them plus squares of their means about the baseline mean
+    select
+        series_id,
+        stage,
+        sqrt(
+            (sum((size - 1) * coalesce(sd_value, 0) ^ 2) + sum(size * (value - baseline_mean) ^ 2))
+            / (sum(size) - 1)
+        ) as observation_sd,
+        cast(sum(size) - 1 as bigint) as spread_degrees_of_freedom,
+    from baseline_subgroups
+    group by series_id, stage
+    having sum(size) > 1
 ),
 
 daily_units as (

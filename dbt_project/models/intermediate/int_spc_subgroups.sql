@@ -1,14 +1,41 @@
--- One row per subgroup of every SPC series: its stage (1 + the process changes in force whose
--- scope matches the series), whether its data is complete and whether it belongs to the
--- stage's Phase I baseline (the first `baseline_subgroups` complete subgroups). The one place
--- series, stages and baselines are assigned; the points and attention marts read it.
+-- One row per subgroup of every SPC series (metric × segment × grain in the registry): its
+-- size, sum and, for the charts of a measurement, mean, standard deviation and range; its
+-- stage (1 + the process changes in force whose scope matches the series), whether its data
+-- is complete and whether it belongs to the stage's Phase I baseline (the first
+-- `baseline_subgroups` complete subgroups). The one place series, stages and baselines are
+-- assigned; the engine input, the points and attention marts read it.
+--
+-- Every observation of int_metric_observations is counted once per segment kind and grain by
+-- grouping sets (one scan), never repeated per series first: at a year's scale that
+-- repetition was 83M rows.
 --
 -- Complete: the subgroup's last day plus the metric's `complete_after_days` is on or before
 -- the data's as-of date (the day of the latest arrival in any metric's data). A subgroup
 -- whose data is still arriving is provisional: drawn, but never in a baseline or a signal.
 {%- set spc = var('spc') %}
+{%- set segments = segment_columns() %}
+{%- set charted = [] %}
+{%- for metric in var('metrics') %}
+    {%- for segment in metric.segments %}
+        {%- for grain in metric.grains %}
+            {%- do charted.append(
+                "('" ~ metric.metric ~ "', '" ~ metric.chart ~ "', '" ~ segment ~ "', '" ~ grain ~ "')"
+            ) %}
+        {%- endfor %}
+    {%- endfor %}
+{%- endfor %}
 with observations as (
-    select * from {{ ref('int_spc_observations') }}
+    select
+        *,
+        {%- for grain in spc['grains'] %}
+        cast(date_trunc('{{ grain.date_part }}', observed_at) as date) as {{ grain.grain }}_start,
+        {%- endfor %}
+    from {{ ref('int_metric_observations') }}
+),
+
+charted (metric, chart, segment_kind, grain) as (
+    values
+    {{ charted | join(',\n    ') }}
 ),
 
 process_changes as (
@@ -34,20 +61,71 @@ grain_settings (grain, grain_days, baseline_subgroups) as (
     {%- endfor %}
 ),
 
-subgroups as (
+-- One row per metric (and detail) × grain × segment × subgroup; a column outside the
+-- grouping set of a row is null there.
+cells as (
     select
-        series_id,
         metric,
         metric_detail,
-        chart,
-        grain,
-        segment_kind,
-        segment_value,
-        subgroup_start,
+        case
+            {%- for grain in spc['grains'] %}
+            when grouping({{ grain.grain }}_start) = 0 then '{{ grain.grain }}'
+            {%- endfor %}
+        end as grain,
+        case
+            {%- for segment, column in segments.items() %}
+            when grouping({{ column }}) = 0 then '{{ segment }}'
+            {%- endfor %}
+            else 'all'
+        end as segment_kind,
+        coalesce(
+            {%- for grain in spc['grains'] %}
+            {{ grain.grain }}_start{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as subgroup_start,
+        {%- for column in segments.values() %}
+        {{ column }},
+        {%- endfor %}
         count(*) as units,
         sum(value) as value_sum,
+        avg(value) as mean_value,
+        stddev_samp(value) as sd_value,
+        max(value) - min(value) as range_value,
     from observations
-    group by all
+    group by grouping sets (
+        {%- for grain in spc['grains'] %}
+        {%- set outer = loop %}
+        {%- for column in [none] + (segments.values() | list) %}
+        (metric, metric_detail, {{ grain.grain }}_start{{ ', ' ~ column if column }})
+        {{- ',' if not (outer.last and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
+    )
+),
+
+subgroups as (
+    select
+        concat_ws('|', metric, nullif(metric_detail, ''), grain, segment_kind, segment_value)
+            as series_id,
+        *,
+    from (
+        select
+            cells.metric,
+            cells.metric_detail,
+            charted.chart,
+            cells.grain,
+            cells.segment_kind,
+            {{ segment_value('cells.segment_kind', 'cells') }} as segment_value,
+            cells.subgroup_start,
+            cells.units,
+            cells.value_sum,
+            cells.mean_value,
+            cells.sd_value,
+            cells.range_value,
+        from cells
+        inner join charted using (metric, segment_kind, grain)
+    )
+    where segment_value is not null
 ),
 
 staged as (
@@ -106,6 +184,9 @@ final as (
         subgroup_end,
         units,
         value_sum,
+        mean_value,
+        sd_value,
+        range_value,
         not is_complete as is_provisional,
         is_complete and row_number() over (
             partition by series_id, stage, is_complete order by subgroup_start

@@ -37,7 +37,7 @@ points_{{ chart }} as (
     select '{{ chart }}' as chart_type, *,
     from ({{ spc_revised_chart(
         'input_' ~ chart, chart, 0 if chart in ('ewma', 'cusum') else passes,
-        dispersion=ref('int_spc_overdispersion') if is_laney else none
+        dispersion=ref('int_spc_overdispersion') if is_laney else none, summarised=true
     ) }})
 ),
 {%- endfor %}

@@ -11,7 +11,10 @@
 -- a window: hundreds of millions of pairs at a year's scale), each agent's answers to a
 -- question carry running counts in time order, and a window's count is the running count
 -- at its end less the one at its start, looked up with an ASOF join (the last answer
--- before the boundary): four look-ups per session, source and agent.
+-- before the boundary): four look-ups per session, source and agent, made in one ASOF join.
+-- Each agent × question × source is numbered (series_id) so that the running counts sort and
+-- the look-ups match on one integer rather than three text columns; only the questions and
+-- sources some session is about are counted.
 with windows as (
     select * from {{ ref('int_coaching_effectiveness_windows') }}
 ),
@@ -32,24 +35,33 @@ sourced_answers as (
         and (evaluation_type = 'auto' or (evaluation_type = 'standard' and is_agent_scored))
 ),
 
--- running counts of each agent's answers to a question, through each answer's time
--- (answers at the same instant share the count: the default RANGE frame includes peers)
-running_counts as (
+-- every agent who answered a question some session is about (that source), numbered
+answering_agents as (
     select
         agent_id,
         question_id,
         source,
-        attributed_at,
-        count(*) over agent_question as answers_through,
-        count(*) filter (where is_passed) over agent_question as passes_through,
-    from sourced_answers
-    window agent_question as (
-        partition by agent_id, question_id, source order by attributed_at
-    )
+        row_number() over () as series_id,
+    from (select distinct agent_id, question_id, source from sourced_answers)
+    where (question_id, source) in (select question_id, source from windows)
 ),
 
-answering_agents as (
-    select distinct agent_id, question_id, source from sourced_answers
+-- running counts of each agent's answers to a question, through each answer's time
+-- (answers at the same instant share the count: the default RANGE frame includes peers)
+running_counts as (
+    select
+        answering_agents.series_id,
+        sourced_answers.attributed_at,
+        count(*) over series as answers_through,
+        count(*) filter (where sourced_answers.is_passed) over series as passes_through,
+    from sourced_answers
+    inner join answering_agents
+        on sourced_answers.agent_id = answering_agents.agent_id
+        and sourced_answers.question_id = answering_agents.question_id
+        and sourced_answers.source = answering_agents.source
+    window series as (
+        partition by answering_agents.series_id order by sourced_answers.attributed_at
+    )
 ),
 
 -- every session on a question: who was coached on it, when
@@ -67,7 +79,7 @@ candidates as (
         windows.before_end,
         windows.after_start,
         windows.after_end,
-        answering_agents.agent_id,
+        answering_agents.series_id,
         answering_agents.agent_id = windows.agent_id as is_coached_agent,
         answering_agents.agent_id <> windows.agent_id and not exists (
             select 1 from coached
@@ -82,31 +94,51 @@ candidates as (
         and windows.source = answering_agents.source
 ),
 
--- running counts just before each boundary (0 before the agent's first answer)
+-- each candidate once per window boundary (a null boundary, an empty window, finds nothing)
+candidate_boundaries as (
+    select * from candidates
+    unpivot include nulls (
+        boundary_at for boundary in (before_start, before_end, after_start, after_end)
+    )
+),
+
+-- the running counts just before each boundary (0 before the agent's first answer): one
+-- ASOF join for the four boundaries, so the running counts are sorted once, not four times
+boundary_counts as (
+    select
+        candidate_boundaries.coaching_id,
+        candidate_boundaries.question_id,
+        candidate_boundaries.source,
+        candidate_boundaries.series_id,
+        candidate_boundaries.is_coached_agent,
+        candidate_boundaries.is_control,
+        candidate_boundaries.boundary,
+        coalesce(running_counts.answers_through, 0) as answers_through,
+        coalesce(running_counts.passes_through, 0) as passes_through,
+    from candidate_boundaries
+    asof left join running_counts
+        on candidate_boundaries.series_id = running_counts.series_id
+        and candidate_boundaries.boundary_at > running_counts.attributed_at
+),
+
+-- each candidate's answers and passes in the two windows: the count at the end less the one
+-- at the start
 agent_cells as (
     select
-        candidates.coaching_id,
-        candidates.question_id,
-        candidates.source,
-        candidates.agent_id,
-        candidates.is_coached_agent,
-        candidates.is_control,
-        coalesce(at_before_end.answers_through, 0)
-        - coalesce(at_before_start.answers_through, 0) as before_answers,
-        coalesce(at_before_end.passes_through, 0)
-        - coalesce(at_before_start.passes_through, 0) as before_passes,
-        coalesce(at_after_end.answers_through, 0)
-        - coalesce(at_after_start.answers_through, 0) as after_answers,
-        coalesce(at_after_end.passes_through, 0)
-        - coalesce(at_after_start.passes_through, 0) as after_passes,
-    from candidates
-    {%- for boundary in ['before_start', 'before_end', 'after_start', 'after_end'] %}
-    asof left join running_counts as at_{{ boundary }}
-        on candidates.agent_id = at_{{ boundary }}.agent_id
-        and candidates.question_id = at_{{ boundary }}.question_id
-        and candidates.source = at_{{ boundary }}.source
-        and candidates.{{ boundary }} > at_{{ boundary }}.attributed_at
-    {%- endfor %}
+        coaching_id,
+        question_id,
+        source,
+        is_coached_agent,
+        is_control,
+        {%- for window in ['before', 'after'] %}
+        {%- for measure in ['answers', 'passes'] %}
+        sum({{ measure }}_through) filter (where boundary = '{{ window }}_end')
+        - sum({{ measure }}_through) filter (where boundary = '{{ window }}_start')
+            as {{ window }}_{{ measure }},
+        {%- endfor %}
+        {%- endfor %}
+    from boundary_counts
+    group by coaching_id, question_id, source, series_id, is_coached_agent, is_control
 ),
 
 cells as (

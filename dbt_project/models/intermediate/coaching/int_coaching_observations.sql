@@ -45,8 +45,9 @@ answer_observations as (
     cross join window_range
     where not answers.is_na
         and (answers.evaluation_type = 'auto' or answers.is_agent_scored)
-        and cast(answers.attributed_at as date) between window_range.window_start
-        and window_range.window_end
+        -- the window's days as a timestamp range (not a cast per row): the same answers
+        and answers.attributed_at >= cast(window_range.window_start as timestamp)
+        and answers.attributed_at < cast(window_range.window_end + 1 as timestamp)
 ),
 
 window_contacts as (
@@ -59,19 +60,37 @@ window_contacts as (
         and window_range.window_end
 ),
 
+-- the turns of the window's contacts, read once for both evidence look-ups below
+window_turns as (
+    select
+        interaction_id,
+        turn_index,
+        speaker,
+        turn_text,
+        cues,
+    from turns
+    where interaction_id in (select interaction_id from window_contacts)
+),
+
+-- each turn's cues one per row (most turns have none), kept when a friction flag has the cue
 first_cue_turns as (
     select
-        turns.interaction_id,
-        cue.cue,
-        min(turns.turn_index) as turn_index,
-        arg_min(turns.turn_text, turns.turn_index) as turn_text,
-    from turns
-    cross join (
-        values {% for flag in flags if flag.cue %}('{{ flag.cue }}'){{ ',' if not loop.last }}
-        {% endfor %}
-    ) as cue (cue)
-    where list_contains(string_split(turns.cues, ', '), cue.cue)
-        and turns.interaction_id in (select interaction_id from window_contacts)
+        turn_cues.interaction_id,
+        turn_cues.cue,
+        min(turn_cues.turn_index) as turn_index,
+        arg_min(turn_cues.turn_text, turn_cues.turn_index) as turn_text,
+    from (
+        select
+            interaction_id,
+            turn_index,
+            turn_text,
+            unnest(string_split(cues, ', ')) as cue,
+        from window_turns
+        where cues is not null
+    ) as turn_cues
+    where turn_cues.cue in (
+        {%- for flag in flags if flag.cue %}'{{ flag.cue }}'{{ ', ' if not loop.last }}{% endfor -%}
+    )
     group by all
 ),
 
@@ -80,9 +99,8 @@ last_customer_turns as (
         interaction_id,
         max(turn_index) as turn_index,
         arg_max(turn_text, turn_index) as turn_text,
-    from turns
+    from window_turns
     where speaker = 'customer'
-        and interaction_id in (select interaction_id from window_contacts)
     group by interaction_id
 ),
 

@@ -101,7 +101,9 @@ question_labels as (
 ),
 
 -- The machine's answer to each question (the first form by id, as fct_interactions'
--- machine_score) and the latest people-scored answer of the contact.
+-- machine_score) and the latest people-scored answer of the contact. Only surveyed
+-- contacts are ranked (the choice is per contact, so leaving the others out first changes
+-- nothing): a seventh of the answers, not all of them.
 question_answers as (
     select
         case when evaluation_type = 'auto' then 'machine' else 'human' end as source,
@@ -109,7 +111,8 @@ question_answers as (
         question_id,
         case when not is_na then question_score = 1 end as is_met,
     from answers
-    where evaluation_type = 'auto' or is_agent_scored
+    where (evaluation_type = 'auto' or is_agent_scored)
+        and interaction_id in (select interaction_id from surveyed)
     qualify row_number() over (
         partition by interaction_id, question_id, evaluation_type = 'auto'
         order by

@@ -39,6 +39,7 @@ OUTCOMES = ("csat", "customer_reported_resolved")
 KIND_ORDER = {"question": 0, "friction": 1, "sentiment": 2}
 KEYS = ("interaction_id", "driver_id", "driver_kind")
 CODED = (*KEYS, "channel", "contact_reason")
+COLUMNS_READ = (*CODED, "source", "is_met", *OUTCOMES, "confidence_level", "min_contacts")
 EPSILON = np.finfo(float).eps
 
 
@@ -291,4 +292,7 @@ def driver_estimates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return driver_estimates(dbt.ref("int_csat_driver_observations").df())
+    # only the columns the regressions read: the observations' wording columns repeat long
+    # text on every row, and moving them into pandas cost more than the regressions
+    observations = dbt.ref("int_csat_driver_observations").project(", ".join(COLUMNS_READ))
+    return driver_estimates(observations.df())

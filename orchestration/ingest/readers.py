@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import yaml
 
@@ -37,6 +38,13 @@ import yaml
 # Python objects (about 1 KB per record with 20 fields), so their chunks are smaller.
 CHUNK_ROWS = 1_000_000
 TEXT_CHUNK_ROWS = 200_000
+
+# CSV files from this size up are read by Arrow's CSV parser when they are plain (see
+# `_plain_csv_header`): the same records and numbers as the Python reader, about ten times
+# faster. Anything else, and every smaller file, goes through the Python reader, which says
+# what is wrong with each record.
+ARROW_CSV_MIN_BYTES = 8 * 2**20
+ARROW_CSV_BLOCK_BYTES = 16 * 2**20
 
 
 # What reading a file can raise when the file itself is broken (not a bug of ours): bytes
@@ -168,11 +176,92 @@ def _open_text(path: Path, encoding: str):
     return path.open(newline="", encoding=encoding, errors="surrogateescape")
 
 
+def _arrow_csv_batches(path: Path, width: int) -> Iterator[pa.RecordBatch]:
+    """The records after the header as Arrow batches of `width` text columns; a record of
+    another width raises pa.ArrowInvalid."""
+    names = [f"f{index}" for index in range(width)]
+    return pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(
+            column_names=names, skip_rows=1, block_size=ARROW_CSV_BLOCK_BYTES
+        ),
+        parse_options=pa_csv.ParseOptions(
+            newlines_in_values=True, invalid_row_handler=lambda _row: "error"
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    )
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether the file holds an empty line (or one that starts with a carriage return),
+    quoted or not: the Python reader numbers blank lines, Arrow skips them."""
+    previous = b""
+    with path.open("rb") as handle:
+        while block := handle.read(ARROW_CSV_BLOCK_BYTES * 4):
+            joined = previous + block
+            if b"\n\n" in joined or b"\r\r" in joined or b"\n\r" in joined:
+                return True
+            previous = block[-1:]
+    return False
+
+
+def _plain_csv_header(path: Path, encoding: str) -> list[str] | None:
+    """The header of a CSV file Arrow reads exactly as the Python reader does, else None.
+
+    Plain means: UTF-8 without a byte-order mark, a header on one line, no blank line, every
+    record as wide as the header, valid UTF-8 throughout and no field past Python's csv
+    field limit (the Python reader turns those into malformed records or an unreadable
+    file). Checked by one pass of Arrow's parser, whose batches are dropped.
+    """
+    if encoding != "utf-8" or path.stat().st_size < ARROW_CSV_MIN_BYTES:
+        return None
+    with path.open("rb") as handle:
+        first_line = handle.readline()
+    if first_line.count(b'"') % 2 or not first_line.strip(b"\r\n") or _has_blank_line(path):
+        return None
+    try:
+        header = next(csv.reader([first_line.decode("utf-8")]))
+    except UnicodeDecodeError:
+        return None
+    limit = csv.field_size_limit()
+    try:
+        for batch in _arrow_csv_batches(path, len(header)):
+            for column in batch.columns:
+                if (pc.max(pc.utf8_length(column)).as_py() or 0) >= limit:
+                    return None
+    except pa.ArrowInvalid:
+        return None
+    return header
+
+
+def _iter_arrow_csv(path: Path, header: list[str]) -> Iterator[LandedFile]:
+    columns = _unique_names(header)
+    first_row = 1
+    for batch in _arrow_csv_batches(path, len(header)):
+        arrays = {
+            name: _empty_as_null(column)
+            for name, column in zip(columns, batch.columns, strict=True)
+        }
+        arrays["_source_row"] = pa.array(
+            range(first_row, first_row + batch.num_rows), type=pa.int64()
+        )
+        first_row += batch.num_rows
+        yield LandedFile(pa.table(arrays), [])
+    if first_row == 1:
+        yield LandedFile(_text_table(columns, [], []), [])
+
+
 def iter_csv(
     path: Path, chunk_rows: int | None = None, encoding: str | None = None
 ) -> Iterator[LandedFile]:
     chunk_rows = chunk_rows or TEXT_CHUNK_ROWS
     encoding = file_encoding(path, encoding)
+    plain_header = _plain_csv_header(path, encoding)
+    if plain_header is not None:
+        yield from _iter_arrow_csv(path, plain_header)
+        return
     with _open_text(path, encoding) as handle:
         reader = csv.reader(handle)
         header = next(reader, None)

@@ -240,3 +240,38 @@ def test_targets_are_checked_against_the_metric_registry(tmp_path, connection):
     details = [detail for *_, detail, _ in quarantined]
     assert "nps_score" in details[0] and "qa_score" in details[0]
     assert "per team" in details[1] and "queue" in details[1]
+
+
+# hold_count as landed → as loaded (None: quarantined as bad_number)
+INTEGER_READINGS = {
+    "3": 3,
+    " 3 ": 3,
+    "007": 7,
+    "+4": 4,
+    "-0": 0,
+    "2.0": 2,
+    "1e1": 10,
+    "2.5": None,  # not a whole number
+    "0x10": None,  # hexadecimal is not a number in the contract
+    "0b11": None,
+    "1,000": None,
+    "9223372036854775808": None,  # past bigint
+}
+
+
+def test_integers_are_read_as_whole_decimal_numbers(tmp_path, connection):
+    lines = [HEADER] + [
+        GOOD.format(n=number).replace(",300,0,", f',300,"{landed}",')
+        for number, landed in enumerate(INTEGER_READINGS)
+    ]
+    landing = land(tmp_path, "interactions", "batch.csv", "\n".join(lines) + "\n")
+    ingest_export(connection, "interactions", landing)
+    loaded = dict(
+        connection.execute("select _source_row, hold_count from raw.interactions").fetchall()
+    )
+    reasons = dict(connection.execute("select source_row, reason from raw.quarantine").fetchall())
+    for row, (landed, expected) in enumerate(INTEGER_READINGS.items(), start=1):
+        if expected is None:
+            assert reasons.get(row) == "bad_number", landed
+        else:
+            assert loaded.get(row) == expected, landed

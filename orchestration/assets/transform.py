@@ -43,6 +43,29 @@ def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
         yield event
 
 
+def _drained(events: Iterator) -> Iterator:
+    """Every event of the dbt run, read to its end before the first is passed on, then
+    dbt's error, if any, where it was raised.
+
+    dagster-dbt holds a DuckDB build's events back until dbt has finished anyway (see
+    `_reported`). Waiting here blocks on dbt's output; waiting inside its metadata thread
+    pools (`fetch_row_counts`, `fetch_column_metadata`) loops without sleeping, two Python
+    threads that took about a core from dbt on a 2-core machine for the whole build.
+    """
+    received, failure = [], None
+    try:
+        received.extend(events)
+    except Exception as error:  # re-raised after the events received before it
+        failure = error
+
+    def replay() -> Iterator:
+        yield from received
+        if failure is not None:
+            raise failure
+
+    return replay()
+
+
 def _release_build_file(adapter) -> None:
     """Close the connections dbt's adapter opened in this process for the metadata queries.
 
@@ -94,7 +117,7 @@ def warehouse_models(
     finally:
         del os.environ["QM_DBT_PARENT_PID"]
     events = DbtEventIterator(
-        _reported(invocation.stream(), invocation.manifest, context.log), invocation
+        _drained(_reported(invocation.stream(), invocation.manifest, context.log)), invocation
     )
     working_folder = os.getcwd()
     try:

@@ -149,3 +149,24 @@ def test_plain_dagster_dev_finds_the_definitions():
 def test_the_run_logger_is_offered_beside_the_console(defs):
     job = defs.resolve_job_def("build_and_publish")
     assert {"console", "qm_run"} <= set(job.loggers)
+
+
+def test_dbt_events_are_read_to_the_end_before_the_first_is_passed_on():
+    """dbt's events are drained where waiting blocks (not in dagster-dbt's polling thread
+    pools); the events before an error still reach Dagster, then the error."""
+    from orchestration.assets.transform import _drained
+
+    read: list[str] = []
+
+    def dbt_output():
+        for name in ("stg_agents", "dim_agents"):
+            read.append(name)
+            yield name
+        raise RuntimeError("dbt exited with 1")
+
+    events = _drained(dbt_output())
+    assert read == ["stg_agents", "dim_agents"]  # all read before anything is passed on
+    assert next(events) == "stg_agents"
+    assert next(events) == "dim_agents"
+    with pytest.raises(RuntimeError, match="dbt exited with 1"):
+        next(events)

@@ -16,13 +16,16 @@
         ('8', 8, '8 points in a row beyond 1 sigma on either side'),
     ] -%}
     {%- set active = {'we': ['1', '2', '3', '4'], 'nelson': ['1', '2', '3', '4', '5', '6', '7', '8'], 'none': []}[rules] -%}
+    {#- z and the steps at 9 decimals: a point on the centre line, or two equal points, in
+        exact arithmetic can come out a rounding step either side in floating point, in an
+        order that depends on DuckDB's threads; on the line it is on neither side. #}
     with scored as (
         select
             *,
-            case when sigma > 0 then (value - center) / sigma end as z,
+            case when sigma > 0 then round((value - center) / sigma, 9) end as z,
             chart in ('xbar', 'i')
                 or (chart in ('p', 'np', 'c', 'u', 'laney_p', 'laney_u') and lcl > 0) as has_zones,
-            sign(value - lag(value) over series_order) as step_direction,
+            sign(round(value - lag(value) over series_order, 9)) as step_direction,
         from {{ points }}
         window series_order as (partition by series_id, stage, chart order by subgroup_order)
     ),

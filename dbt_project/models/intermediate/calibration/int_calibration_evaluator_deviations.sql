@@ -15,7 +15,7 @@ evaluators as (
         avg(score) as mean_score,
         avg(consensus_score) as mean_consensus_score,
         avg(deviation) as mean_deviation,
-        stddev_samp(deviation) as deviation_sd,
+        {{ sample_spread('stddev_samp', 'deviation') }} as deviation_sd,
     from deviations
     group by form_id, evaluator_id
 ),

@@ -38,8 +38,8 @@ monthly as (
         count(*) as sessions,
         count(feedback_latency_days) as sessions_with_evidence,
         avg(feedback_latency_days) as mean_latency_days,
-        stddev_samp(feedback_latency_days) as latency_sd_days,
-        var_samp(feedback_latency_days) as latency_variance,
+        {{ sample_spread('stddev_samp', 'feedback_latency_days') }} as latency_sd_days,
+        {{ sample_spread('var_samp', 'feedback_latency_days') }} as latency_variance,
         percentile_cont(0.5) within group (order by feedback_latency_days)
             as median_latency_days,
     from sessions

@@ -98,7 +98,7 @@ reason_figures as (
         count(*) as contacts,
         count(handle_seconds) as handled_contacts,
         avg(handle_seconds) as mean_handle_seconds,
-        stddev_samp(handle_seconds) as handle_seconds_sd,
+        {{ sample_spread('stddev_samp', 'handle_seconds') }} as handle_seconds_sd,
         count(*) filter (where is_follow_up_observed) as resolution_contacts,
         count(*) filter (
             where is_follow_up_observed and is_first_contact_resolved

@@ -140,7 +140,7 @@ period_values as (
         count(*) as units,
         sum(value) as total,
         avg(value) as actual,
-        stddev_samp(value) as value_sd,
+        {{ sample_spread('stddev_samp', 'value') }} as value_sd,
     from segment_observations
     group by metric, segment, {{ grain }}_start
     {%- endfor %}
@@ -208,10 +208,8 @@ intervals as (
 judged as (
     select
         intervals.*,
-        case intervals.direction
-            when 'higher' then intervals.actual >= intervals.target
-            when 'lower' then intervals.actual <= intervals.target
-        end as is_point_on_target,
+        {{ meets_target('intervals.actual', 'intervals.target', 'intervals.direction') }}
+            as is_point_on_target,
         case
             when intervals.actual_lower is null or intervals.actual_upper is null
                 then 'not enough data to say'

@@ -83,10 +83,8 @@ final as (
         targets.target,
         targets.target_direction,
         targets.target_segment,
-        case targets.target_direction
-            when 'higher' then measured_cells.value >= targets.target
-            when 'lower' then measured_cells.value <= targets.target
-        end as is_target_met,
+        {{ meets_target('measured_cells.value', 'targets.target', 'targets.target_direction') }}
+            as is_target_met,
         measured_cells.week_start >= data_range.first_date
             and measured_cells.week_start + 6 + measured_cells.complete_after_days
                 <= data_range.as_of_date as is_complete_week,

@@ -37,8 +37,8 @@ team_periods as (
         count(distinct agent_id) as agents_count,
         count(*) as evaluations_count,
         avg(score) as mean_score,
-        stddev_samp(score) as score_sd,
-        var_samp(score) as score_variance,
+        {{ sample_spread('stddev_samp', 'score') }} as score_sd,
+        {{ sample_spread('var_samp', 'score') }} as score_variance,
         count(*) filter (where is_critical_fail) as critical_fail_count,
         {{ hajek_sums('queue_sampling_weight', 'score') }}
     from evaluations

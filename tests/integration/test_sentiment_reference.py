@@ -261,8 +261,8 @@ def run_dbt(*arguments: str, warehouse: Path, workdir: Path) -> None:
 def scored_texts(tmp_path_factory) -> dict[tuple[str, int], tuple[str | None, float]]:
     """Hand-written, demo and Amazon Connect turns scored by a real dbt build.
 
-    The turns are written into `intermediate.int_transcript_turns` of an empty DuckDB file
-    (the model's only input); dbt loads the VADER seeds and builds int_turn_sentiment with
+    The turns are written into `staging.stg_transcripts` of an empty DuckDB file (the
+    model's only input); dbt loads the VADER seeds and builds int_turn_sentiment with
     its data tests. Returns (interaction, turn_index) -> (text, compound).
     """
     workdir = tmp_path_factory.mktemp("sentiment")
@@ -280,14 +280,12 @@ def scored_texts(tmp_path_factory) -> dict[tuple[str, int], tuple[str | None, fl
     for index, (interaction, speaker, text) in enumerate(amazon_connect_turns()):
         rows.append((interaction, index, speaker, text))
     with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("create schema intermediate")
+        connection.execute("create schema staging")
         connection.execute(
-            "create table intermediate.int_transcript_turns (interaction_id varchar,"
+            "create table staging.stg_transcripts (interaction_id varchar,"
             " turn_index integer, speaker varchar, turn_text varchar)"
         )
-        connection.executemany(
-            "insert into intermediate.int_transcript_turns values (?, ?, ?, ?)", rows
-        )
+        connection.executemany("insert into staging.stg_transcripts values (?, ?, ?, ?)", rows)
     run_dbt(
         "build",
         "--select",
@@ -299,7 +297,7 @@ def scored_texts(tmp_path_factory) -> dict[tuple[str, int], tuple[str | None, fl
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         scored = connection.execute(
             "select turns.interaction_id, turns.turn_index, turns.turn_text, sentiment.compound"
-            " from intermediate.int_transcript_turns as turns"
+            " from staging.stg_transcripts as turns"
             " inner join intermediate.int_turn_sentiment as sentiment"
             " using (interaction_id, turn_index)"
         ).fetchall()

@@ -19,8 +19,10 @@ rule_conditions as (
     select * from {{ ref('int_auto_rule_conditions') }}
 ),
 
+-- only the measures some condition names (a few of about forty per contact)
 measures as (
     select * from {{ ref('int_interaction_measures') }}
+    where measure in (select measure from rule_conditions)
 ),
 
 interaction_forms as (

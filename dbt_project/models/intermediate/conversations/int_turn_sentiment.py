@@ -501,7 +501,9 @@ def model(dbt, session):
         dbt.ref("vader_special_cases").to_arrow_table(),
         dbt.ref("vader_emoji").to_arrow_table(),
     )
-    turns = dbt.ref("int_transcript_turns").project(
+    # The staged turns, not int_transcript_turns: the same turns (the ingest quarantines those
+    # of unknown contacts), and sentiment then builds beside the match text, not after it.
+    turns = dbt.ref("stg_transcripts").project(
         "interaction_id, turn_index, speaker, turn_text"
     )
     reader = turns.to_arrow_reader(BATCH_TURNS)

@@ -8,6 +8,27 @@ the contract, with the reason the ingest must give it.
 
 The exports are taken at a cut-off, midnight after the last generated day: evaluations,
 surveys and coaching sessions that would arrive later are not in them, as in a real export.
+
+What depends on history across days, and what does not (how the big presets stream):
+- Planned up front from the seed, small and kept whole: the roster with its team change,
+  the special causes (day windows per segment), the coaching plan (which agent is coached
+  on which question on which day), the agents' behaviour profiles.
+- Per contact, given that small state: the contacts themselves (their draws are made for
+  the whole period at once, so cutting them into day windows would change every draw), and
+  the transcripts and their truth (a contact's turns depend on that contact's row only).
+- Across days: evaluations (a 3 % sample submitted up to EVALUATION_MAX_DELAY_DAYS later,
+  kept before the cut-off), surveys (responses arriving later), restatements (a later
+  correction of 1 % of contacts), coaching sessions (built from the evaluations submitted
+  before each session).
+So the streamed path (`stream=True`, the 1m and 10m presets) keeps the contacts of the whole
+period in memory (about 1 GB per 1M contacts at most while built), writes the interactions
+in chunks, builds transcripts chunk by chunk of contacts appended to one Parquet file with
+`pyarrow.parquet.ParquetWriter`, and builds evaluations, surveys, restatements and coaching
+from the contacts as before. Transcripts draw from a stream of their own (spawned, so no
+other export's draws move): evaluations, surveys, coaching, restatements and the ground truth
+are the same as the in-memory path for the same seed; only the transcripts' wording and
+timings differ (one spawned stream per chunk). The small and demo presets keep the in-memory
+path, byte for byte as before.
 """
 
 from __future__ import annotations

@@ -157,3 +157,27 @@ def test_transcript_share_leaves_the_other_exports_as_they_were(in_memory, quart
     for export in ("interactions", "evaluations", "evaluation_answers", "coaching_sessions"):
         name = f"{export}/{export}_0001.csv"
         assert (quarter / name).read_bytes() == (in_memory / name).read_bytes(), export
+
+
+def test_a_streamed_parquet_landing_ingests_like_the_csv_one(in_memory, streamed):
+    """Every row of both landings loads (none quarantined), the same count per export but for
+    the transcripts, whose turn counts follow their own draws."""
+    import duckdb
+
+    from orchestration.ingest import INGEST_ORDER, ingest_export
+
+    loaded = {}
+    for landing in (in_memory, streamed):
+        connection = duckdb.connect()
+        reports = [ingest_export(connection, export, landing) for export in INGEST_ORDER]
+        for report in reports:
+            assert report.total("rows_in") == report.total("rows_loaded"), report.export
+            assert not report.ignored and not report.warnings(), report.export
+        loaded[landing] = {
+            report.export: report.total("rows_loaded") for report in reports
+        }  # fmt: skip
+    before, after = loaded[in_memory], loaded[streamed]
+    assert after["transcripts"] > 0
+    assert {k: v for k, v in before.items() if k != "transcripts"} == {
+        k: v for k, v in after.items() if k != "transcripts"
+    }

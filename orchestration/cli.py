@@ -93,6 +93,22 @@ def _apply_location_flags(arguments: argparse.Namespace) -> None:
 # --- commands --------------------------------------------------------------------------
 
 
+def scale_arguments(arguments: argparse.Namespace) -> dict:
+    """The --scale preset's size, format, transcript share and streaming, with the options
+    given explicitly (--agents, --days, --format, --transcript-share) taking precedence."""
+    from orchestration.generate import SCALES
+
+    chosen = dict(SCALES[arguments.scale])
+    explicit = {
+        "agents": arguments.agents,
+        "days": arguments.days,
+        "file_format": arguments.file_format,
+        "transcript_share": arguments.transcript_share,
+    }
+    chosen.update({key: value for key, value in explicit.items() if value is not None})
+    return chosen
+
+
 def command_generate(arguments: argparse.Namespace) -> int:
     from orchestration.generate import generate_landing
 
@@ -101,12 +117,11 @@ def command_generate(arguments: argparse.Namespace) -> int:
         summary = generate_landing(
             out,
             seed=arguments.seed,
-            agents=arguments.agents,
-            days=arguments.days,
             start=arguments.start,
             faults=arguments.faults,
             causes=arguments.causes,
             progress=lambda message: print(message, flush=True),
+            **scale_arguments(arguments),
         )
     except ValueError as error:  # a scenario that does not fit the options, said before writing
         print(f"qm generate: {error}", file=sys.stderr)
@@ -427,18 +442,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, metavar="N", default=7, help="random seed (same seed, same data)"
     )
     generate.add_argument(
+        "--scale",
+        default="demo",
+        choices=["small", "demo", "1m", "10m"],
+        help="size preset: small (24 agents, 42 days: the tests' sample), demo (40 agents,"
+        " 112 days, the default), 1m (400 agents, 190 days: about 1M interactions, streamed,"
+        " Parquet), 10m (2,000 agents, 365 days: about 10M interactions, streamed, Parquet,"
+        " transcripts for 10 %% of contacts)",
+    )
+    generate.add_argument(
         "--agents",
         metavar="N",
         type=number_in_range(int, 1),
-        default=40,
-        help="agents on the roster (≥ 1)",
+        help="agents on the roster (≥ 1; default: the --scale preset's, 40 for demo)",
     )
     generate.add_argument(
         "--days",
         metavar="N",
         type=number_in_range(int, 1),
-        default=112,
-        help="days of contacts (≥ 1; --causes recent needs ≥ 56)",
+        help="days of contacts (≥ 1; --causes recent needs ≥ 56; default: the --scale"
+        " preset's, 112 for demo)",
+    )
+    generate.add_argument(
+        "--format",
+        dest="file_format",
+        choices=["csv", "parquet"],
+        help="file format of the tabular exports (transcripts are always Parquet, surveys JSON"
+        " Lines; default: csv for small and demo, parquet for 1m and 10m)",
+    )
+    generate.add_argument(
+        "--transcript-share",
+        metavar="SHARE",
+        type=number_in_range(float, 0, 1, low_open=True),
+        help="share of handled contacts with a transcript (0 < share ≤ 1; default: 1 for"
+        " small, demo and 1m, 0.1 for 10m)",
     )
     generate.add_argument(
         "--start",

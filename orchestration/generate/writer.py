@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,15 +63,54 @@ def _write_jsonl(file: ExportFile, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _write_parquet(file: ExportFile, path: Path) -> None:
+def parquet_table(export: str, frame: pd.DataFrame) -> pa.Table:
+    """A text frame as the Parquet an export system writes: integers typed, the rest text."""
     arrays = {}
-    for column in TABULAR_EXPORTS[file.export].columns:
-        values = file.frame[column.name].replace("", None)
+    for column in TABULAR_EXPORTS[export].columns:
+        values = frame[column.name].replace("", None)
         if column.kind == "integer":
             arrays[column.name] = pa.array(pd.to_numeric(values).astype("Int64"), pa.int64())
         else:
             arrays[column.name] = pa.array(values, pa.string())
-    pq.write_table(pa.table(arrays), path, compression="zstd")
+    return pa.table(arrays)
+
+
+def _write_parquet(file: ExportFile, path: Path) -> None:
+    pq.write_table(parquet_table(file.export, file.frame), path, compression="zstd")
+
+
+def write_export_chunks(
+    export: str, name: str, chunks: Iterable[pd.DataFrame], landing: Path
+) -> int:
+    """Append text frames (from `as_text`) to one CSV or Parquet file, one chunk in memory at a
+    time; return the rows written."""
+    path = landing / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    if path.suffix == ".parquet":
+        writer = None
+        try:
+            for chunk in chunks:
+                table = parquet_table(export, chunk)
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table)
+                rows += len(chunk)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:  # no chunk: an empty file with the contract's columns
+            pq.write_table(parquet_table(export, as_text(pd.DataFrame(), export)), path)
+        return rows
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        header = True
+        for chunk in chunks:
+            handle.write(chunk.to_csv(index=False, header=header, lineterminator="\n"))
+            header = False
+            rows += len(chunk)
+        if header:
+            handle.write(",".join(column.name for column in TABULAR_EXPORTS[export].columns))
+    return rows
 
 
 WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}

@@ -231,7 +231,7 @@ def _plain_csv_header(path: Path, encoding: str) -> list[str] | None:
             for column in batch.columns:
                 if (pc.max(pc.utf8_length(column)).as_py() or 0) >= limit:
                     return None
-    except pa.ArrowInvalid:
+    except pa.ArrowException:  # whatever Arrow cannot read, the Python reader judges
         return None
     return header
 

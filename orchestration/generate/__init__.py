@@ -142,20 +142,24 @@ def transcript_selection(seed: int, contacts: pd.DataFrame, share: float) -> np.
     return handled & (np.random.default_rng([seed, 30]).random(len(contacts)) < share)
 
 
-def _chunks(frame: pd.DataFrame, size: int):
-    for begin in range(0, len(frame), size):
-        yield frame.iloc[begin : begin + size]
+def _chunks(frame: pd.DataFrame, size: int, rows: np.ndarray | None = None):
+    """`frame` (or its rows at the positions `rows`) `size` rows at a time."""
+    rows = np.arange(len(frame)) if rows is None else rows
+    for begin in range(0, len(rows), size):
+        yield frame.iloc[rows[begin : begin + size]]
 
 
 def _stream_transcripts(
     rng: np.random.Generator,
-    with_transcript: pd.DataFrame,
+    contacts: pd.DataFrame,
+    with_transcript: np.ndarray,
     first_names: np.ndarray,
     out_dir: Path,
     say: Callable[[str], None],
 ) -> tuple[int, int]:
-    """Transcripts and their truth chunk by chunk of contacts, appended to one Parquet file
-    each; return the turns and the personal-data turns written."""
+    """Transcripts and their truth chunk by chunk of contacts (those at the positions
+    `with_transcript`), appended to one Parquet file each; return the turns and the
+    personal-data turns written."""
     chunk_count = max(1, -(-len(with_transcript) // STREAM_CHUNK_CONTACTS))
     streams = iter(rng.spawn(chunk_count))
     pii_total = 0
@@ -163,7 +167,8 @@ def _stream_transcripts(
 
     def turn_chunks():
         nonlocal pii_total, truth_writer
-        for number, chunk in enumerate(_chunks(with_transcript, STREAM_CHUNK_CONTACTS)):
+        chunks = _chunks(contacts, STREAM_CHUNK_CONTACTS, with_transcript)
+        for number, chunk in enumerate(chunks):
             turns, truth, pii_turns = build_transcripts(next(streams), chunk, first_names)
             pii_total += pii_turns
             table = pa.Table.from_pandas(truth, preserve_index=False)
@@ -228,26 +233,26 @@ def generate_landing(
     # Transcripts draw from a stream of their own, so the evaluations and surveys drawn next
     # do not shift when a transcript template changes.
     transcript_rng = rng.spawn(1)[0]
-    selected = transcript_selection(seed, contacts, transcript_share)
-    with_transcript = contacts if transcript_share >= 1 else contacts[selected]
+    with_transcript = np.flatnonzero(transcript_selection(seed, contacts, transcript_share))
     if stream:
         turn_count, pii_turns = _stream_transcripts(
-            transcript_rng, with_transcript[~with_transcript["abandoned"]], first_names,
-            out_dir, say,
-        )  # fmt: skip
+            transcript_rng, contacts, with_transcript, first_names, out_dir, say
+        )
         turns = interaction_truth = None
     else:
         turns, interaction_truth, pii_turns = build_transcripts(
-            transcript_rng, with_transcript, first_names
+            transcript_rng, contacts.iloc[with_transcript], first_names
         )
         turn_count = len(turns)
     del with_transcript
     say(f"{turn_count} transcript turns; evaluations ...")
     v2_from_day = scorecard_change_day(days)
     evaluations, answers, evaluation_truth = build_evaluations(rng, contacts, v2_from_day, cutoff)
+    say(f"{len(evaluations)} evaluations; surveys and coaching ...")
     surveys = build_surveys(rng, contacts, cutoff)
     coaching = coaching_sessions(rng, coaching_plan, roster, evaluations, answers, start, cutoff)
     restated = restate_contacts(rng, contacts)
+    say(f"{len(surveys)} surveys, {len(coaching)} coaching sessions")
     changes = build_process_changes(special_causes, start, days, v2_from_day)
 
     suffix = {"csv": "csv", "parquet": "parquet"}[file_format]
@@ -308,6 +313,7 @@ def generate_landing(
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     if stream:
+        say(f"writing {len(contacts)} interactions ...")
         counts[name("interactions")] = write_export_chunks(
             "interactions",
             name("interactions"),

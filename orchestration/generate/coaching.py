@@ -81,10 +81,16 @@ def coaching_boost(
     """Per contact: how much the agent's probability of `behaviour` (`probability`, per
     contact) has risen by coaching (0 before a session on it has taken effect)."""
     boost = np.zeros(len(agent_index))
-    for session in plan[plan["behaviour"] == behaviour].itertuples():
-        after = (agent_index == session.agent_index) & (
-            day_index >= session.day + COACHING_LAG_DAYS
-        )
+    sessions = plan[plan["behaviour"] == behaviour]
+    # Each agent's contacts, found once: a year holds thousands of sessions.
+    by_agent = np.argsort(agent_index, kind="stable")
+    sorted_agents = agent_index[by_agent]
+    agents = sessions["agent_index"].to_numpy()
+    firsts = np.searchsorted(sorted_agents, agents, side="left")
+    lasts = np.searchsorted(sorted_agents, agents, side="right")
+    for day, first, last in zip(sessions["day"], firsts, lasts, strict=True):
+        mine = by_agent[first:last]
+        after = mine[day_index[mine] >= day + COACHING_LAG_DAYS]
         boost[after] = _rise(probability[after])
     return boost
 
@@ -112,11 +118,14 @@ def coaching_sessions(
         evaluations[["evaluation_id", "revision", "agent_id", "submitted_at"]],
         on=["evaluation_id", "revision"],
     )
+    by_agent = {agent: rows for agent, rows in scored.groupby("agent_id", observed=True)}
+    nothing = scored.iloc[:0]
     rows = []
     for session in plan.itertuples():
         held = dt.datetime.combine(start + dt.timedelta(days=session.day), dt.time(COACHING_HOUR))
         agent = roster.agent_ids[session.agent_index]
-        before = scored[(scored["agent_id"] == agent) & (scored["submitted_at"] < held)]
+        agents_answers = by_agent.get(agent, nothing)
+        before = agents_answers[agents_answers["submitted_at"] < held]
         missed = before[(before["question_id"] == session.question_id) & (before["answer"] == "no")]
         evidence = (missed if len(missed) else before).sort_values("submitted_at")
         evaluation_ids = evidence["evaluation_id"].drop_duplicates().tail(2)
@@ -132,7 +141,11 @@ def coaching_sessions(
                 "acknowledged_at": held + dt.timedelta(days=1) if rng.random() < 0.8 else None,
             }
         )
-    sessions = pd.DataFrame(rows)
+    sessions = pd.DataFrame(
+        rows,
+        columns=["coaching_id", "agent_id", "coach_id", "held_at", "question_ids",
+                 "evaluation_ids", "notes", "acknowledged_at"],
+    )  # fmt: skip
     for column in ("held_at", "acknowledged_at"):
         sessions[column] = pd.to_datetime(sessions[column])
     # An acknowledgement after the cut-off has not happened yet when the export is taken.

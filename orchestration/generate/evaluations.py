@@ -15,6 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from orchestration.generate.contacts import handled_sample
 from orchestration.generate.forms import FORM_ID, QUESTIONS, questions_of
 
 SAMPLE_RATE = 0.03
@@ -85,8 +86,7 @@ def build_evaluations(
     cutoff: dt.datetime,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Evaluation headers and answers submitted before the export cut-off, and their truth."""
-    handled = contacts[~contacts["abandoned"]]
-    sampled = handled[rng.random(len(handled)) < SAMPLE_RATE].reset_index(drop=True)
+    sampled = handled_sample(rng, contacts, SAMPLE_RATE).reset_index(drop=True)
     evaluator_names = np.array(list(EVALUATORS))
     sampled["evaluator_id"] = evaluator_names[rng.integers(0, len(EVALUATORS), len(sampled))]
     sampled["evaluation_type"] = "standard"
@@ -126,7 +126,8 @@ def build_evaluations(
             _answers_for(rng, headers[mask].reset_index(drop=True), version, leniency[mask])
             for version in (1, 2)
             if (mask := (headers["form_version"] == version).to_numpy()).any()
-        ],
+        ]
+        or [_answers_for(rng, headers.iloc[:0], 1, leniency[:0])],  # no evaluation at all
         ignore_index=True,
     )
     # Drawn for every evaluation, then cut: the random stream does not depend on the cut-off.

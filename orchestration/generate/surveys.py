@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from orchestration.generate.contacts import SpecialCause
+from orchestration.generate.contacts import SpecialCause, handled_sample
 
 SURVEY_RATE = 0.15
 RESTATE_RATE = 0.01
@@ -40,8 +40,7 @@ def build_surveys(
 ) -> pd.DataFrame:
     """CSAT driven by the behaviours of `CSAT_DRIVERS` and the outcomes; responses before
     the cut-off only."""
-    handled = contacts[~contacts["abandoned"]]
-    surveyed = handled[rng.random(len(handled)) < SURVEY_RATE].reset_index(drop=True)
+    surveyed = handled_sample(rng, contacts, SURVEY_RATE).reset_index(drop=True)
     count = len(surveyed)
     held = surveyed["hold_count"].to_numpy() > 0
     behaviour = {
@@ -114,8 +113,7 @@ def build_process_changes(
 
 def restate_contacts(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFrame:
     """About 1 % of handled contacts corrected later: the disposition flips."""
-    handled = contacts[~contacts["abandoned"]]
-    restated = handled[rng.random(len(handled)) < RESTATE_RATE].copy()
+    restated = handled_sample(rng, contacts, RESTATE_RATE).copy()
     restated["resolved"] = ~restated["resolved"]
     restated["updated_at"] = restated["ended_at"] + np.timedelta64(2, "D")
     return restated

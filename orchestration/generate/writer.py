@@ -54,13 +54,12 @@ def _write_csv(file: ExportFile, path: Path) -> None:
 
 def _write_jsonl(file: ExportFile, path: Path) -> None:
     columns = list(file.frame.columns)
-    lines = [
-        json.dumps({name: value or None for name, value in zip(columns, values, strict=True)})
-        for values in file.frame.itertuples(index=False)
-    ]
-    for row in file.malformed:
-        lines[row] = lines[row][: len(lines[row]) // 2]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:  # a line at a time
+        for row, values in enumerate(file.frame.itertuples(index=False)):
+            line = json.dumps(
+                {name: value or None for name, value in zip(columns, values, strict=True)}
+            )
+            handle.write((line[: len(line) // 2] if row in file.malformed else line) + "\n")
 
 
 def parquet_table(export: str, frame: pd.DataFrame) -> pa.Table:

@@ -77,6 +77,21 @@ def test_every_export_is_written_with_the_contract_columns(landing):
     assert (landing / "quality_targets" / "quality_targets.yml").exists()
 
 
+def test_a_one_agent_one_day_centre_writes_every_export_with_nothing_yet_to_evaluate(tmp_path):
+    counts = generate_landing(tmp_path, seed=7, agents=1, days=1)
+    # 16 contacts: none drawn for evaluation (3 %), survey or restatement, no coaching yet
+    assert counts["interactions/interactions_0001.csv"] == 16
+    empty = ["evaluations", "evaluation_answers", "coaching_sessions"]
+    for export in empty:
+        path = tmp_path / export / f"{export}_0001.csv"
+        assert counts[f"{export}/{export}_0001.csv"] == 0
+        assert path.read_text().splitlines() == [",".join(TABULAR_EXPORTS[export].column_names)]
+    assert counts["csat_surveys/csat_surveys_0001.jsonl"] == 0
+    assert (tmp_path / "csat_surveys" / "csat_surveys_0001.jsonl").read_text() == ""
+    truth = json.loads((tmp_path / "ground_truth.json").read_text())
+    assert truth["standard_evaluations"] == 0 and truth["row_counts"] == counts
+
+
 def test_one_agent_changes_team_with_two_effective_dated_rows(landing):
     truth = json.loads((landing / "ground_truth.json").read_text())
     change = truth["team_change"]

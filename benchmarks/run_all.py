@@ -6,14 +6,21 @@ recall, and what a quiet period lists).
 Each measurement runs in its own process (so peak RSS is its own), prints rows/s and peak
 memory, and compares them with `benchmarks/baseline.json` (ratio > 1 = faster / leaner than
 the baseline). `--update-baseline` stores this machine's numbers as the new baseline.
-Never a test: timings depend on the machine.
+The same landing is also loaded into DuckDB with plain `create table as select` (the load
+floor), and every stage, and every step of `qm run` (ingest, dbt, validate, publish, as the
+run recorded them in runs.jsonl), is put against it in a summary table. Every number goes to
+`benchmarks/results/<date>-<machine>.json`, with dbt's time per model.
+Never a timed test: `--smoke` (a tiny landing, `make test` runs it) checks that it works.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +28,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE / "baseline.json"
+RESULTS = HERE / "results"
 SIZES = {"agents": 200, "days": 28}
+SMOKE_SIZES = {"agents": 6, "days": 14}
 ATTENTION_SEEDS = (1, 2, 3, 4, 5)
 ATTENTION_SIZE = ["--agents", "24", "--days", "84"]
 
@@ -31,10 +40,39 @@ from pathlib import Path
 import duckdb
 stage, folder, agents, days = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 started = time.perf_counter()
+extra = {}
 if stage == "generate":
     from orchestration.generate import generate_landing
     counts = generate_landing(folder / "landing", seed=1, agents=agents, days=days)
     rows = sum(counts.values())
+elif stage == "floor":
+    # The load floor: every landed file into a DuckDB file with a plain `create table as
+    # select` (no contract, no redaction, no model): what the pipeline is compared with.
+    readers = {".csv": "read_csv", ".parquet": "read_parquet", ".jsonl": "read_json"}
+    files = sorted(path for path in (folder / "landing").glob("*/*") if path.suffix in readers)
+    rows = 0
+    with duckdb.connect(str(folder / "floor.duckdb")) as connection:
+        for number, path in enumerate(files):
+            table = f"file_{number}"
+            connection.execute(f"create table {table} as select * from"
+                               f" {readers[path.suffix]}('{path}')")
+            rows += connection.execute(f"select count(*) from {table}").fetchone()[0]
+elif stage == "pandas":
+    # The core marts as a notebook would compute them (benchmarks/pandas_reference.py), kept
+    # for the comparison with the warehouse's marts once the pipeline has built them.
+    from benchmarks.pandas_reference import core_marts
+    marts = core_marts(folder / "landing")
+    (folder / "pandas").mkdir(exist_ok=True)
+    for name, frame in marts.items():
+        frame.to_parquet(folder / "pandas" / f"{name}.parquet")
+    rows = sum(len(frame) for frame in marts.values())
+elif stage == "agreement":  # not timed: the pandas reference against the built marts
+    import pandas as pd
+    from benchmarks.pandas_reference import MART_QUERIES, compare_with_marts
+    marts = {name: pd.read_parquet(folder / "pandas" / f"{name}.parquet")
+             for name in MART_QUERIES}
+    print(json.dumps(compare_with_marts(marts, folder / "wh" / "qm.duckdb")))
+    sys.exit(0)
 elif stage == "ingest":
     from orchestration.ingest import INGEST_ORDER, ingest_export
     with duckdb.connect(str(folder / "ingest.duckdb")) as connection:
@@ -138,11 +176,20 @@ else:
                    check=True, capture_output=True)
     with duckdb.connect(str(folder / "wh" / "qm.duckdb"), read_only=True) as connection:
         rows = connection.execute("select sum(rows_in) from raw.file_ledger").fetchall()[0][0]
+    # Where the time went, as the run recorded it (runs.jsonl) and dbt timed each model.
+    [*_, run] = (folder / "wh" / "runs.jsonl").read_text().splitlines()
+    extra["steps"] = json.loads(run)["step_seconds"]
+    results = json.loads((folder / "data" / "dbt" / "build" / "run_results.json").read_text())
+    extra["dbt_models"] = {
+        result["unique_id"].split(".")[-1]: round(result["execution_time"], 2)
+        for result in sorted(results["results"], key=lambda result: -result["execution_time"])
+        if result["unique_id"].startswith("model.")
+    }
 seconds = time.perf_counter() - started
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds,
-                  "peak_mib": peak}))
+                  "peak_mib": peak, **extra}))
 """
 
 
@@ -154,9 +201,13 @@ INTELLIGENCE_SIZES = {"agents": 200, "days": 48}
 FULL_SCALE_SIZES = {"agents": 400, "days": 190}
 
 
-def measure(stage: str, folder: Path, sizes: dict | None = None) -> dict:
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DAGSTER_HOME": str(folder / "dh")}
-    sizes = sizes or (INTELLIGENCE_SIZES if stage == "intelligence" else SIZES)
+def measure(stage: str, folder: Path, sizes: dict) -> dict:
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "false",
+        "DAGSTER_HOME": str(folder / "dh"),
+        "QM_HOME": str(folder),  # dbt's files and the validation results stay in the folder
+    }
     completed = subprocess.run(
         [
             sys.executable,
@@ -213,6 +264,112 @@ def attention(folder: Path) -> dict:
     return totals
 
 
+def agreement(folder: Path, sizes: dict) -> dict:
+    """The pandas reference against the warehouse the pipeline built from the same landing."""
+    found = measure("agreement", folder, sizes)
+    for name, result in found.items():
+        print(
+            f"pandas reference {name}: {result['matched_rows']:,} of {result['reference_rows']:,}"
+            f" rows matched the marts' {result['mart_rows']:,}, largest difference"
+            f" {result['max_difference']}",
+            flush=True,
+        )
+    return found
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    import duckdb
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "name": platform.node() or "machine",
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+YARDSTICKS = ("floor", "pandas")  # what every stage is put against, at its own size
+
+
+def summary_table(results: dict) -> str:
+    """The pipeline's stages as a Markdown table, each against the load floor and the pandas
+    reference of its size."""
+    lines = [
+        "| size | stage | rows | seconds | rows/s | peak MiB | × load floor | × pandas |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, stages in results.items():
+        yardsticks = {name: stages.get(name, {}).get("seconds") for name in YARDSTICKS}
+        for stage, result in stages.items():
+            if "rows_per_second" not in result or stage == "pages":
+                continue
+            lines.append(
+                f"| {size} | {stage} | {result['rows']:,} | {result['seconds']:.1f} |"
+                f" {result['rows_per_second']:,.0f} | {result['peak_mib']:.0f} |"
+                f" {ratios(stage, result['seconds'], yardsticks)} |"
+            )
+            for step, seconds in result.get("steps", {}).items():
+                lines.append(
+                    f"| {size} | {stage}: {step} | | {seconds:.1f} | | |"
+                    f" {ratios(step, seconds, yardsticks)} |"
+                )
+    return "\n".join(lines)
+
+
+def ratios(stage: str, seconds: float, yardsticks: dict) -> str:
+    """Table cells: `seconds` as a multiple of each yardstick's (blank for itself)."""
+    return " | ".join(
+        f"{seconds / yardstick:.1f}" if yardstick and stage != name else ""
+        for name, yardstick in yardsticks.items()
+    )
+
+
+def write_results(folder: Path, results: dict) -> Path:
+    """benchmarks/results/<date>-<machine>.json (or in `folder`): every number of the run."""
+    about = machine()
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", about["name"])
+    path = folder / f"{dt.date.today().isoformat()}-{name}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"machine": about, "results": results}, indent=2) + "\n")
+    return path
+
+
+def print_stage(stage: str, result: dict, baseline: dict) -> None:
+    if stage == "intelligence":
+        ratio = result["rows_per_second"] / result["vader_turns_per_second"]
+        print(
+            f"intelligence {result['rows']:,} turns in {result['seconds']:.1f} s"
+            f" (redaction {result['redaction_seconds']:.1f} s, dbt models"
+            f" {sum(result['model_seconds'].values()):.1f} s) ="
+            f" {result['rows_per_second']:,.0f} turns/s, dbt peak"
+            f" {result['peak_mib']:.0f} MiB; a vaderSentiment loop:"
+            f" {result['vader_turns_per_second']:,.0f} turns/s; ratio x{ratio:.1f}"
+            " (goal >= 20)",
+            flush=True,
+        )
+        return
+    if stage == "pages":
+        for page, timing in result["pages"].items():
+            print(
+                f"page {page} renders in {timing['cold_seconds']:.2f} s cold,"
+                f" {timing['warm_seconds']:.2f} s cached (target < 1 s)",
+                flush=True,
+            )
+        return
+    line = (
+        f"{stage:9s} {result['rows']:>10,} rows in {result['seconds']:7.1f} s"
+        f" = {result['rows_per_second']:>10,.0f} rows/s, peak {result['peak_mib']:7.0f} MiB"
+    )
+    if stage in baseline:
+        speed = result["rows_per_second"] / baseline[stage]["rows_per_second"]
+        memory = baseline[stage]["peak_mib"] / result["peak_mib"]
+        line += f"  | vs baseline: speed x{speed:.2f}, memory x{memory:.2f}"
+    print(line, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--update-baseline", action="store_true")
@@ -221,68 +378,67 @@ def main() -> int:
         action="store_true",
         help="also time `qm run` on 1M contacts with 9.3M transcript turns (about 10 min)",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="generate, load floor, ingest and pipeline on a tiny landing only (about 1 min;"
+        " `make test` runs it)",
+    )
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=RESULTS,
+        help=f"where the results file goes (default: {RESULTS.relative_to(HERE.parent)})",
+    )
     arguments = parser.parse_args()
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    results = {}
+    baseline = {} if arguments.smoke or not BASELINE.exists() else json.loads(BASELINE.read_text())
+    sizes = SMOKE_SIZES if arguments.smoke else SIZES
+    stages = ("generate", "floor", "pandas", "ingest", "pipeline")
+    if not arguments.smoke:
+        stages += ("intelligence", "pages")
+    size_name = f"{sizes['agents']} agents x {sizes['days']} days"
+    results = {size_name: {}}
     with tempfile.TemporaryDirectory() as folder:
-        for stage in ("generate", "ingest", "pipeline", "intelligence", "pages"):
-            result = measure(stage, Path(folder))
-            results[stage] = result
-            if stage == "intelligence":
-                ratio = result["rows_per_second"] / result["vader_turns_per_second"]
-                print(
-                    f"intelligence {result['rows']:,} turns in {result['seconds']:.1f} s"
-                    f" (redaction {result['redaction_seconds']:.1f} s, dbt models"
-                    f" {sum(result['model_seconds'].values()):.1f} s) ="
-                    f" {result['rows_per_second']:,.0f} turns/s, dbt peak"
-                    f" {result['peak_mib']:.0f} MiB; a vaderSentiment loop:"
-                    f" {result['vader_turns_per_second']:,.0f} turns/s; ratio x{ratio:.1f}"
-                    " (goal >= 20)",
-                    flush=True,
-                )
-                continue
-            if stage == "pages":
-                for page, timing in result["pages"].items():
-                    print(
-                        f"page {page} renders in {timing['cold_seconds']:.2f} s cold,"
-                        f" {timing['warm_seconds']:.2f} s cached (target < 1 s)",
-                        flush=True,
-                    )
-                continue
-            line = (
-                f"{stage:9s} {result['rows']:>10,} rows in {result['seconds']:7.1f} s"
-                f" = {result['rows_per_second']:>10,.0f} rows/s, peak {result['peak_mib']:7.0f} MiB"
+        for stage in stages:
+            result = measure(
+                stage, Path(folder), INTELLIGENCE_SIZES if stage == "intelligence" else sizes
             )
-            if stage in baseline:
-                speed = result["rows_per_second"] / baseline[stage]["rows_per_second"]
-                memory = baseline[stage]["peak_mib"] / result["peak_mib"]
-                line += f"  | vs baseline: speed x{speed:.2f}, memory x{memory:.2f}"
-            print(line, flush=True)
+            results[size_name][stage] = result
+            print_stage(stage, result, baseline)
+        results[size_name]["pandas_agreement"] = agreement(Path(folder), sizes)
         if arguments.full_scale:
             full = Path(folder) / "full_scale"
             full.mkdir()
-            measure("generate", full, FULL_SCALE_SIZES)
-            result = measure("pipeline", full, FULL_SCALE_SIZES)
-            results["full_scale"] = result
+            name = f"{FULL_SCALE_SIZES['agents']} agents x {FULL_SCALE_SIZES['days']} days"
+            results[name] = {
+                stage: measure(stage, full, FULL_SCALE_SIZES)
+                for stage in ("generate", "floor", "pandas", "pipeline")
+            }
+            results[name]["pandas_agreement"] = agreement(full, FULL_SCALE_SIZES)
+            result = results[name]["pipeline"]
             print(
                 f"full scale: qm run on {result['rows']:,} landed rows (1M contacts, their"
                 f" transcripts, evaluations, surveys) in {result['seconds'] / 60:.1f} min, peak"
                 f" {result['peak_mib'] / 1024:.1f} GiB (goal: under 5 min and 8 GiB)",
                 flush=True,
             )
-        totals = attention(Path(folder))
-        quiet = totals["quiet_items"]
-        print(
-            f"attention: quiet period lists {sum(quiet) / len(quiet):.1f} process-level items"
-            f" on average (at most {max(quiet)}) over {len(quiet)} seeds;"
-            f" recent causes found in the top 5: {totals['found']}/{totals['causes']}"
-            f" (recall {totals['found'] / totals['causes']:.0%}); precision of the listed"
-            f" process-level items {totals['true_items']}/{totals['items']}"
-            f" ({totals['true_items'] / max(totals['items'], 1):.0%})",
-            flush=True,
-        )
+        if not arguments.smoke:
+            totals = attention(Path(folder))
+            quiet = totals["quiet_items"]
+            print(
+                f"attention: quiet period lists {sum(quiet) / len(quiet):.1f} process-level"
+                f" items on average (at most {max(quiet)}) over {len(quiet)} seeds; recent"
+                f" causes found in the top 5: {totals['found']}/{totals['causes']} (recall"
+                f" {totals['found'] / totals['causes']:.0%}); precision of the listed"
+                f" process-level items {totals['true_items']}/{totals['items']}"
+                f" ({totals['true_items'] / max(totals['items'], 1):.0%})",
+                flush=True,
+            )
+            results["attention"] = totals
+    print(summary_table(results), flush=True)
+    print(f"results written to {write_results(arguments.results_dir, results)}", flush=True)
     if arguments.update_baseline:
-        BASELINE.write_text(json.dumps({"sizes": SIZES, **results}, indent=2) + "\n")
+        BASELINE.write_text(json.dumps({"sizes": SIZES, **results[size_name]}, indent=2) + "\n")
         print(f"baseline written to {BASELINE}")
     return 0
 

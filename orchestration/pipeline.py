@@ -94,6 +94,9 @@ class RunSummary:
     # Landed files ignored (not a file type of their export), empty, or unreadable and
     # quarantined whole: the run goes on, but someone should look (ExportReport.warnings).
     file_warnings: list[str] = field(default_factory=list)
+    # Seconds each step of the display (STEPS) took, its Dagster steps added up (they run one
+    # after another); failed steps are not timed.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def display_step(step_key: str) -> str:
@@ -221,6 +224,7 @@ def record_run(summary: RunSummary, started_at: dt.datetime, seconds: float) -> 
         ],
         "empty_exports": summary.empty_exports,
         "file_warnings": summary.file_warnings,
+        "step_seconds": {step: round(value, 1) for step, value in summary.step_seconds.items()},
     }
     with path.open("a", encoding="utf-8") as runs:
         runs.write(json.dumps(record) + "\n")
@@ -241,6 +245,10 @@ def summarise_events(run_id: str, success: bool, events: Iterable[dg.DagsterEven
                 error = error.cause
             summary.failed_steps.append(event.step_key)
             summary.messages.append(f"{event.step_key}: {error.message.strip()}")
+        elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+            step = display_step(event.step_key)
+            seconds = event.event_specific_data.duration_ms / 1000
+            summary.step_seconds[step] = summary.step_seconds.get(step, 0.0) + seconds
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed:

@@ -31,6 +31,11 @@ def test_the_last_run_is_read_from_the_run_log_beside_the_warehouse(generated_ru
     [*_, last] = generated_run.published.with_name("runs.jsonl").read_text().splitlines()
     run = json.loads(last)
     assert run["published"] is True and run["failed"] == [] and run["seconds"] > 0
+    # where the time went: each step of the run, within the run's own time
+    assert set(run["step_seconds"]) == {"ingest", "dbt", "validate", "publish"}
+    assert min(run["step_seconds"].values()) >= 0
+    assert run["step_seconds"]["dbt"] > 0
+    assert sum(run["step_seconds"].values()) <= run["seconds"]
 
 
 def test_data_health_shows_the_run_the_exports_the_files_and_the_checks(monkeypatch, generated_run):

@@ -79,15 +79,19 @@ elif stage == "ingest":
         rows = sum(ingest_export(connection, export, folder / "landing").total("rows_in")
                    for export in INGEST_ORDER)
 elif stage == "pages":
-    # The demo warehouse (`qm generate` defaults), as `make demo` serves it.
+    # The demo warehouse (`qm generate` defaults), as `make demo` serves it, or the published
+    # warehouse --pages-on names.
     import os, subprocess
-    demo = folder / "demo"
-    for command in (["generate", "--out", str(demo / "landing")],
-                    ["run", "--landing", str(demo / "landing"),
-                     "--warehouse", str(demo / "qm.duckdb")]):
-        subprocess.run([sys.executable, "-m", "orchestration.cli", *command], check=True,
-                       capture_output=True)
-    os.environ["QM_WAREHOUSE"] = str(demo / "qm.duckdb")
+    if len(sys.argv) > 5:
+        os.environ["QM_WAREHOUSE"] = sys.argv[5]
+    else:
+        demo = folder / "demo"
+        for command in (["generate", "--out", str(demo / "landing")],
+                        ["run", "--landing", str(demo / "landing"),
+                         "--warehouse", str(demo / "qm.duckdb")]):
+            subprocess.run([sys.executable, "-m", "orchestration.cli", *command], check=True,
+                           capture_output=True)
+        os.environ["QM_WAREHOUSE"] = str(demo / "qm.duckdb")
     from streamlit.testing.v1 import AppTest
     import altair, dashboards.charts, dashboards.queries  # a running server has these loaded
     # AppTest scans installed packages once per process and adds its own start-up to every
@@ -201,7 +205,7 @@ INTELLIGENCE_SIZES = {"agents": 200, "days": 48}
 FULL_SCALE_SIZES = {"agents": 400, "days": 190}
 
 
-def measure(stage: str, folder: Path, sizes: dict) -> dict:
+def measure(stage: str, folder: Path, sizes: dict, *more: str) -> dict:
     env = {
         **os.environ,
         "GX_ANALYTICS_ENABLED": "false",
@@ -217,6 +221,7 @@ def measure(stage: str, folder: Path, sizes: dict) -> dict:
             str(folder),
             str(sizes["agents"]),
             str(sizes["days"]),
+            *more,
         ],
         capture_output=True,
         text=True,
@@ -327,11 +332,12 @@ def ratios(stage: str, seconds: float, yardsticks: dict) -> str:
     )
 
 
-def write_results(folder: Path, results: dict) -> Path:
-    """benchmarks/results/<date>-<machine>.json (or in `folder`): every number of the run."""
+def write_results(folder: Path, results: dict, suffix: str = "") -> Path:
+    """benchmarks/results/<date>-<machine><suffix>.json (or in `folder`): every number of the
+    run."""
     about = machine()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", about["name"])
-    path = folder / f"{dt.date.today().isoformat()}-{name}.json"
+    path = folder / f"{dt.date.today().isoformat()}-{name}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"machine": about, "results": results}, indent=2) + "\n")
     return path
@@ -381,8 +387,14 @@ def main() -> int:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="generate, load floor, ingest and pipeline on a tiny landing only (about 1 min;"
-        " `make test` runs it)",
+        help="generate, load floor, pandas reference, ingest and pipeline on a tiny landing"
+        " only (about 2 min; `make test` runs it)",
+    )
+    parser.add_argument(
+        "--pages-on",
+        type=Path,
+        metavar="WAREHOUSE",
+        help="only time every page on this published warehouse (e.g. a 10M one)",
     )
     parser.add_argument(
         "--results-dir",
@@ -391,6 +403,14 @@ def main() -> int:
         help=f"where the results file goes (default: {RESULTS.relative_to(HERE.parent)})",
     )
     arguments = parser.parse_args()
+    if arguments.pages_on:
+        with tempfile.TemporaryDirectory() as folder:
+            result = measure("pages", Path(folder), SIZES, str(arguments.pages_on.resolve()))
+        print_stage("pages", result, {})
+        name = f"pages on {arguments.pages_on}"
+        path = write_results(arguments.results_dir, {name: result}, "-pages")
+        print(f"results written to {path}")
+        return 0
     baseline = {} if arguments.smoke or not BASELINE.exists() else json.loads(BASELINE.read_text())
     sizes = SMOKE_SIZES if arguments.smoke else SIZES
     stages = ("generate", "floor", "pandas", "ingest", "pipeline")

@@ -88,3 +88,21 @@ def test_the_summary_table_puts_each_stage_against_the_load_floor_and_pandas(smo
     ]
     assert rows["pipeline: dbt"][-2] == f"{pipeline['steps']['dbt'] / floor:.1f}"
     assert rows["floor"][-2] == "" and rows["pandas"][-1] == ""
+
+
+def test_pages_on_a_published_warehouse_times_every_page_there(generated_run, tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "benchmarks/run_all.py", "--pages-on", str(generated_run.published),
+         "--results-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    [path] = tmp_path.iterdir()
+    assert path.name.endswith("-pages.json")
+    [(name, result)] = json.loads(path.read_text())["results"].items()
+    assert name == f"pages on {generated_run.published}"
+    views = {page.stem for page in (ROOT / "dashboards" / "views").glob("*.py")}
+    timed = {page.split("?")[0] for page in result["pages"]}
+    assert timed == views | {"control_chart"}
+    for timing in result["pages"].values():
+        assert timing["cold_seconds"] > 0 and timing["warm_seconds"] > 0

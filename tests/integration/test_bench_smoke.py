@@ -106,3 +106,8 @@ def test_pages_on_a_published_warehouse_times_every_page_there(generated_run, tm
     assert timed == views | {"control_chart"}
     for timing in result["pages"].values():
         assert timing["cold_seconds"] > 0 and timing["warm_seconds"] > 0
+        # the queries a page sends, timed inside the page's own time
+        assert timing["queries"] >= 1
+        assert timing["slowest_query_ms"] <= timing["query_seconds"] * 1000 + 1
+        assert timing["query_seconds"] <= timing["cold_seconds"]
+        assert timing["slowest_query"].startswith(("select", "with"))

@@ -366,7 +366,7 @@ def _draw_contacts(
 
     answered = started + queue_seconds.astype("timedelta64[s]")
     ended = answered + (talk + hold_seconds).astype("timedelta64[s]")
-    # Drawn in this order (the frame's columns used to draw them inline).
+    # Drawn last and in this order, so that a seed keeps giving the same contacts.
     outbound = rng.random(count) >= 0.92
     transfers = rng.poisson(0.08, count)
     customer_index = rng.integers(0, max(1000, count // 2), count)

@@ -17,7 +17,7 @@ def build_database(path: Path) -> DuckDBResource:
     """dagster-duckdb's resource on the build file. It always opens read-write: the writing
     pipeline only; dashboards and analysts open the published file read-only themselves."""
     return DuckDBResource(
-        database=str(path), connection_config={"memory_limit": settings.duckdb_memory_limit()}
+        database=str(path), connection_config={"memory_limit": settings.pipeline_memory_limit()}
     )
 
 

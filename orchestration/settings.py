@@ -76,10 +76,19 @@ def runs_log() -> Path:
 
 
 def duckdb_memory_limit() -> str:
-    """How much memory DuckDB may take before it spills to disk (QM_DUCKDB_MEMORY_LIMIT), in
-    the ingest and in dbt alike. DuckDB's own default is 80 % of the machine, which a large
-    landing reaches; this bounds the run's peak memory instead."""
+    """How much memory DuckDB may take in dbt before it spills to disk
+    (QM_DUCKDB_MEMORY_LIMIT). DuckDB's own default is 80 % of the machine, which a large
+    landing reaches; this bounds the build's peak memory instead. Some of dbt's operators
+    (the machine answers' joins) cannot spill: at 10M contacts they need about 6 GB."""
     return os.environ.get("QM_DUCKDB_MEMORY_LIMIT", "6GB")
+
+
+def pipeline_memory_limit() -> str:
+    """The same bound for the pipeline's own connection (ingest, privacy scan, validation,
+    publish: QM_PIPELINE_MEMORY_LIMIT). Lower than dbt's, because that process also holds
+    Dagster, Great Expectations and pandas (about 2.6 GiB at 10M contacts) and its work
+    (streamed inserts, scans) spills well."""
+    return os.environ.get("QM_PIPELINE_MEMORY_LIMIT", "4GB")
 
 
 def validation_dir() -> Path:

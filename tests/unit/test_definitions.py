@@ -170,3 +170,20 @@ def test_dbt_events_are_read_to_the_end_before_the_first_is_passed_on():
     assert next(events) == "dim_agents"
     with pytest.raises(RuntimeError, match="dbt exited with 1"):
         next(events)
+
+
+def test_the_pipeline_connection_and_dbt_take_their_own_duckdb_memory_limits(tmp_path, monkeypatch):
+    """The pipeline's process also holds Dagster and pandas, so its DuckDB gets less than
+    dbt's (whose non-spilling joins need it); each variable moves only its own limit."""
+    from orchestration.resources import build_database
+
+    monkeypatch.setenv("QM_PIPELINE_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("QM_DUCKDB_MEMORY_LIMIT", "700MB")
+    with build_database(tmp_path / "w.duckdb").get_connection() as connection:
+        (limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
+    assert limit == "286.1 MiB"  # DuckDB shows 300 MB (10^6 bytes) in MiB
+    assert settings.dbt_environment(tmp_path / "w.duckdb")["QM_DUCKDB_MEMORY_LIMIT"] == "700MB"
+
+    monkeypatch.delenv("QM_PIPELINE_MEMORY_LIMIT")
+    monkeypatch.delenv("QM_DUCKDB_MEMORY_LIMIT")
+    assert (settings.pipeline_memory_limit(), settings.duckdb_memory_limit()) == ("4GB", "6GB")

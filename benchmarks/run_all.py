@@ -35,7 +35,7 @@ ATTENTION_SEEDS = (1, 2, 3, 4, 5)
 ATTENTION_SIZE = ["--agents", "24", "--days", "84"]
 
 MEASURE = r"""
-import json, resource, sys, time
+import datetime as dt, json, resource, sys, time
 from pathlib import Path
 import duckdb
 stage, folder, agents, days = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -195,13 +195,45 @@ elif stage == "intelligence":
     sys.exit(0)
 else:
     import subprocess
-    subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--landing",
-                    str(folder / "landing"), "--warehouse", str(folder / "wh" / "qm.duckdb")],
-                   check=True, capture_output=True)
-    with duckdb.connect(str(folder / "wh" / "qm.duckdb"), read_only=True) as connection:
-        rows = connection.execute("select sum(rows_in) from raw.file_ledger").fetchall()[0][0]
+    def qm_run(landing, warehouse):
+        # `qm run`, through a process of its own that reports the run's peak memory (MiB)
+        report = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True,"
+                  " capture_output=True);"
+                  " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+        return float(subprocess.run(
+            [sys.executable, "-c", report, sys.executable, "-m", "orchestration.cli", "run",
+             "--landing", str(landing), "--warehouse", str(warehouse / "qm.duckdb")],
+            check=True, capture_output=True, text=True).stdout)
+    warehouse, first_load = folder / "wh", 0
+    if stage == "incremental":
+        # A day's run: the landing without its last day's exports (benchmarks/split_landing.py)
+        # built in full first, not timed; then the last day's files landed and built.
+        import shutil
+        from benchmarks.split_landing import split_landing
+        truth = json.loads((folder / "landing" / "ground_truth.json").read_text())
+        last_day = dt.date.fromisoformat(truth["parameters"]["start"]) + dt.timedelta(days - 1)
+        earlier, last = split_landing(folder / "landing", [last_day.isoformat()])
+        warehouse = folder / "incremental"
+        shutil.copytree(earlier, warehouse / "landing")
+        qm_run(warehouse / "landing", warehouse)
+        with duckdb.connect(str(warehouse / "qm.duckdb"), read_only=True) as connection:
+            first_load = connection.execute("select max(load_sequence) + 1 from raw.file_ledger"
+                                            ).fetchone()[0]
+        shutil.copytree(last, warehouse / "landing", dirs_exist_ok=True)
+        started = time.perf_counter()
+        extra["peak_mib"] = qm_run(warehouse / "landing", warehouse)  # its own, not the first's
+    else:
+        qm_run(folder / "landing", warehouse)
+    with duckdb.connect(str(warehouse / "qm.duckdb"), read_only=True) as connection:
+        rows = connection.execute("select sum(rows_in) from raw.file_ledger"
+                                  " where load_sequence >= ?", [first_load]).fetchall()[0][0]
+        if stage == "incremental":
+            extra["dbt_build"] = connection.execute(
+                "select case when full_refresh then 'full refresh: ' else 'incremental: ' end"
+                " || reason from qm_meta.model_builds order by built_through_load desc limit 1"
+            ).fetchone()[0]
     # Where the time went, as the run recorded it (runs.jsonl) and dbt timed each model.
-    [*_, run] = (folder / "wh" / "runs.jsonl").read_text().splitlines()
+    [*_, run] = (warehouse / "runs.jsonl").read_text().splitlines()
     extra["steps"] = json.loads(run)["step_seconds"]
     results = json.loads((folder / "data" / "dbt" / "build" / "run_results.json").read_text())
     extra["dbt_models"] = {
@@ -213,7 +245,7 @@ seconds = time.perf_counter() - started
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds,
-                  "peak_mib": peak, **extra}))
+                  "peak_mib": peak, **extra}))  # extra's peak_mib, if any, wins
 """
 
 
@@ -363,6 +395,22 @@ def write_results(folder: Path, results: dict, suffix: str = "") -> Path:
     return path
 
 
+def print_incremental_share(stages: dict) -> None:
+    """The last day's incremental run as a share of the full build of the whole landing."""
+    day, full = stages["incremental"], stages["pipeline"]
+    stages["incremental_share"] = day["seconds"] / full["seconds"]
+    steps = ", ".join(
+        f"{step} {seconds:.0f} s ({seconds / full['steps'][step]:.0%})"
+        for step, seconds in day["steps"].items()
+    )
+    print(
+        f"incremental: the last day's files ({day['rows']:,} rows) in {day['seconds']:.1f} s,"
+        f" {stages['incremental_share']:.0%} of the full build's {full['seconds']:.1f} s"
+        f" (goal: under 5 %); {steps}; dbt {day['dbt_build']}",
+        flush=True,
+    )
+
+
 def print_stage(stage: str, result: dict, baseline: dict) -> None:
     if stage == "intelligence":
         ratio = result["rows_per_second"] / result["vader_turns_per_second"]
@@ -437,7 +485,7 @@ def main() -> int:
     sizes = SMOKE_SIZES if arguments.smoke else SIZES
     stages = ("generate", "floor", "pandas", "ingest", "pipeline")
     if not arguments.smoke:
-        stages += ("intelligence", "pages")
+        stages += ("incremental", "intelligence", "pages")
     size_name = f"{sizes['agents']} agents x {sizes['days']} days"
     results = {size_name: {}}
     with tempfile.TemporaryDirectory() as folder:
@@ -447,6 +495,8 @@ def main() -> int:
             )
             results[size_name][stage] = result
             print_stage(stage, result, baseline)
+            if stage == "incremental":
+                print_incremental_share(results[size_name])
         results[size_name]["pandas_agreement"] = agreement(Path(folder), sizes)
         if arguments.full_scale:
             full = Path(folder) / "full_scale"
@@ -454,9 +504,10 @@ def main() -> int:
             name = f"{FULL_SCALE_SIZES['agents']} agents x {FULL_SCALE_SIZES['days']} days"
             results[name] = {
                 stage: measure(stage, full, FULL_SCALE_SIZES)
-                for stage in ("generate", "floor", "pandas", "pipeline")
+                for stage in ("generate", "floor", "pandas", "pipeline", "incremental")
             }
             results[name]["pandas_agreement"] = agreement(full, FULL_SCALE_SIZES)
+            print_incremental_share(results[name])
             result = results[name]["pipeline"]
             print(
                 f"full scale: qm run on {result['rows']:,} landed rows (1M contacts, their"

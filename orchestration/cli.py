@@ -171,7 +171,11 @@ def command_run(arguments: argparse.Namespace) -> int:
     started = time.monotonic()
     with lock, log_path.open("w", encoding="utf-8") as log, run_display(sys.stdout) as display:
         summary = run_pipeline(
-            log_level=arguments.log_level, progress=display.update, log=log, run_id=run_id
+            log_level=arguments.log_level,
+            progress=display.update,
+            log=log,
+            run_id=run_id,
+            full_refresh=arguments.full_refresh,
         )
         display.finish(summary)
     elapsed = time.monotonic() - started
@@ -507,6 +511,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="INFO",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="detail of Dagster's messages in the run's log file",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from every row instead of only the contacts"
+        " the new files touched (the same marts either way; see README, Incremental runs)",
     )
     run.set_defaults(handler=command_run)
 

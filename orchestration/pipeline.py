@@ -166,6 +166,7 @@ def run_pipeline(
     progress: Callable[[Progress], None] | None = None,
     log: TextIO | None = None,
     run_id: str | None = None,
+    full_refresh: bool = False,
 ) -> RunSummary:
     """Prepare (environment, Dagster home, dbt manifest), then run `build_and_publish`.
 
@@ -197,7 +198,10 @@ def run_pipeline(
                 instance=instance,
                 raise_on_error=False,
                 run_id=run_id,
-                run_config={"loggers": loggers},
+                run_config={
+                    "loggers": loggers,
+                    "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}},
+                },
             )
             summary = _summarise(result)
     if log:

@@ -56,7 +56,9 @@ def run_qm(*arguments: str, env_overrides: dict[str, str] | None = None, check: 
     return completed
 
 
-def run_pipeline(landing: Path, workdir: Path, check: bool = True) -> PipelineRun:
+def run_pipeline(
+    landing: Path, workdir: Path, check: bool = True, full_refresh: bool = False
+) -> PipelineRun:
     published = workdir / "warehouse" / "qm.duckdb"
     completed = run_qm(
         "run",
@@ -64,6 +66,7 @@ def run_pipeline(landing: Path, workdir: Path, check: bool = True) -> PipelineRu
         str(landing),
         "--warehouse",
         str(published),
+        *(["--full-refresh"] if full_refresh else []),
         env_overrides={
             "DAGSTER_HOME": str(workdir / "dagster_home"),
             "QM_VALIDATION_DIR": str(workdir / "validation"),

@@ -11,6 +11,7 @@ from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
 from orchestration import settings
 from orchestration.assets.dbt_project import dbt_project
+from orchestration.incremental import plan_build, record_build
 from orchestration.pipeline import Progress, report_progress
 from orchestration.resources import WarehouseResource
 
@@ -85,20 +86,32 @@ def _release_build_file(adapter) -> None:
 dbt_project.prepare_if_dev()
 
 
+class DbtBuildConfig(dg.Config):
+    # Rebuild the incremental models from every row (qm run --full-refresh).
+    full_refresh: bool = False
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=QualityDbtTranslator(),
 )
 def warehouse_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ):
     # dbt's profile, in the subprocess and in the adapter dagster-dbt opens here for its
     # metadata queries, reads the build file's path from the environment.
     settings.export_environment(Path(warehouse.build_path))
+    with warehouse.connect() as connection:
+        plan = plan_build(connection, full_refresh=config.full_refresh)
+    context.log.info(f"dbt build, {plan.describe()}")
     total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     report_progress(
-        context.log, Progress("dbt", "build", "start", f"{total} models and tests", total)
+        context.log,
+        Progress("dbt", "build", "start", f"{total} models and tests, {plan.describe()}", total),
     )
     # The launcher (settings.dbt_executable) makes dbt die with this process; it checks that
     # this process is still its parent once the kernel setting is in place. Set only while
@@ -110,7 +123,7 @@ def warehouse_models(
         # target_path: one fixed folder (settings.dbt_build_dir), reused by every run;
         # without it dagster-dbt makes a new `target/<step>-<uuid>` folder per run.
         invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"],
+            ["build", "--exclude-resource-type", "unit_test", *plan.dbt_arguments()],
             context=context,
             target_path=settings.dbt_build_dir(),
         )
@@ -131,3 +144,10 @@ def warehouse_models(
         # dagster-dbt's metadata threads each `pushd` into the dbt project; concurrent, they
         # can leave the process there. Data paths resolve from the working folder: restore it.
         os.chdir(working_folder)
+    # Reached only when dbt built and tested what was selected: a failed build is redone
+    # from the same loads next time (deleting and inserting a contact's rows again is
+    # harmless). A build of some models only (a selection in Dagster's UI) is not recorded:
+    # the models left out still lack those loads' contacts.
+    if set(context.selected_asset_keys) >= set(context.assets_def.keys):
+        with warehouse.connect() as connection:
+            record_build(connection, plan)

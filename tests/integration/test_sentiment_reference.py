@@ -1,4 +1,5 @@
-"""Turn sentiment (int_turn_sentiment, a dbt Python model) against the reference, vaderSentiment 3.3.2.
+"""Turn sentiment (int_turn_sentiment, scored by the dbt Python model
+int_turn_sentiment_changed) against the reference, vaderSentiment 3.3.2.
 
 The expected values come from the package itself (SentimentIntensityAnalyzer.polarity_scores
 on the same text): hand-written sentences that exercise each of VADER's rules, VADER's own demo
@@ -262,7 +263,8 @@ def scored_texts(tmp_path_factory) -> dict[tuple[str, int], tuple[str | None, fl
     """Hand-written, demo and Amazon Connect turns scored by a real dbt build.
 
     The turns are written into `staging.stg_transcripts` of an empty DuckDB file (the
-    model's only input); dbt loads the VADER seeds and builds int_turn_sentiment with
+    model's only input); dbt loads the VADER seeds and builds int_turn_sentiment (scored by
+    int_turn_sentiment_changed, the Python model) with
     its data tests. Returns (interaction, turn_index) -> (text, compound).
     """
     workdir = tmp_path_factory.mktemp("sentiment")
@@ -290,6 +292,7 @@ def scored_texts(tmp_path_factory) -> dict[tuple[str, int], tuple[str | None, fl
         "build",
         "--select",
         *VADER_SEEDS,
+        "int_turn_sentiment_changed",
         "int_turn_sentiment",
         warehouse=warehouse,
         workdir=workdir,

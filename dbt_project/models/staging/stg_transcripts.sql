@@ -1,9 +1,16 @@
 -- A table, unlike the other staging models: the restatement window over every turn runs
--- once, not again in each of its tests and in int_transcript_turns.
-{{ config(materialized='table') }}
+-- once, not again in each of its tests and in int_transcript_turns. Built per contact and
+-- incrementally, as the models that read it (macros/incremental_by_interaction.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_interactions() }}",
+) }}
 
+-- depends_on: {{ ref('int_changed_interactions') }}
 with source as (
     select * from {{ source('raw', 'transcripts') }}
+    {{ only_changed_interactions() }}
 ),
 
 latest as (

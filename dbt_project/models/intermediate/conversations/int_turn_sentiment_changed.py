@@ -492,7 +492,11 @@ def scored_turns(reader, vocabulary, threads=2):
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    # The turns of the contacts this build redoes (int_changed_interactions; every turn on a
+    # full build, where changed_since_load is -1); int_turn_sentiment, incremental, keeps
+    # them all. (dbt-duckdb 1.11 cannot build a Python model incrementally: its temporary
+    # table is made on a cursor the following SQL does not see.)
+    incremental = int(dbt.config.get("changed_since_load")) >= 0
     # dbt finds a Python model's dependencies in literal dbt.ref calls: one per seed
     vocabulary = Vocabulary(
         dbt.ref("vader_lexicon").to_arrow_table(),
@@ -506,6 +510,8 @@ def model(dbt, session):
     turns = dbt.ref("stg_transcripts").project(
         "interaction_id, turn_index, speaker, turn_text"
     )
+    if incremental:
+        turns = turns.join(dbt.ref("int_changed_interactions"), "interaction_id", how="semi")
     reader = turns.to_arrow_reader(BATCH_TURNS)
     try:
         batches = scored_turns(reader, vocabulary)

@@ -1,8 +1,10 @@
 -- Customer and agent sentiment per contact with a transcript, from the VADER compound of
 -- each turn (int_turn_sentiment): where the customer started and ended, their lowest turn,
 -- their mean and the change from first to last turn, and the agent's mean.
+-- depends_on: {{ ref('int_changed_interactions') }}
 with turn_sentiment as (
     select * from {{ ref('int_turn_sentiment') }}
+    {{ only_changed_interactions() }}
 ),
 
 turns_ordered as (

@@ -1,12 +1,15 @@
 -- Every transcript turn of a handled contact with the text the phrase matchers read
 -- (match_text) and its time from the start of the contact. The one input of sentiment,
 -- conversation cues and machine scoring.
+-- depends_on: {{ ref('int_changed_interactions') }}
 with turns as (
     select * from {{ ref('stg_transcripts') }}
+    {{ only_changed_interactions() }}
 ),
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions() }}
 ),
 
 final as (

@@ -3,8 +3,10 @@
 -- frustrated", "no thank you"; a phrase that starts with a negator always counts). Of two
 -- phrases of one kind found in the same turn where one contains the other ("escalate",
 -- "escalate this"), only the longer is kept, so a cue is counted once.
+-- depends_on: {{ ref('int_changed_interactions') }}
 with phrase_hits as (
     select * from {{ ref('int_turn_phrase_hits') }}
+    {{ only_changed_interactions() }}
 ),
 
 cues as (

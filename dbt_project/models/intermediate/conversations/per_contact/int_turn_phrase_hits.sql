@@ -10,8 +10,10 @@
 {#- Apostrophes doubled: the list is written into SQL string literals. -#}
 {% set negators = "not|no|nor|without|hardly|isn''t|isnt|wasn''t|wasnt|aren''t|arent|weren''t|don''t|dont|doesn''t|doesnt|didn''t|didnt|never" %}
 
+-- depends_on: {{ ref('int_changed_interactions') }}
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions() }}
 ),
 
 cues as (

@@ -3,8 +3,8 @@
 The models built per contact (stg_transcripts and the transcript chain: see
 dbt_project/macros/incremental_by_interaction.sql) redo only the contacts that loads after the
 previous successful build touched. This module keeps the record of those builds in the build
-file (`qm_meta.model_builds`) and decides, before dbt starts, between an incremental build (dbt var
-`changed_since_load`) and a full refresh (`--full-refresh`).
+file (`qm_meta.model_builds`) and decides, before dbt starts, between an incremental build
+(dbt var `changed_since_load`) and a full refresh (`--full-refresh`).
 
 A full refresh is taken when asked for (`qm run --full-refresh`), on the first build of a
 file, when the dbt project or the versions of dbt and DuckDB differ from the previous build's

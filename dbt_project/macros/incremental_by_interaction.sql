@@ -22,8 +22,8 @@
 
 {# The filter of an incremental model's input: only the changed contacts (all of them on a
    full build). #}
-{% macro only_changed_interactions(column='interaction_id') -%}
+{% macro only_changed_interactions() -%}
     {% if is_incremental() %}
-        where {{ column }} in (select interaction_id from {{ ref('int_changed_interactions') }})
+        where interaction_id in (select interaction_id from {{ ref('int_changed_interactions') }})
     {% endif %}
 {%- endmacro %}

@@ -13,6 +13,7 @@ from orchestration import settings
 from orchestration.assets.dbt_project import dbt_project
 from orchestration.incremental import plan_build, record_build
 from orchestration.pipeline import Progress, report_progress
+from orchestration.process_memory import return_freed_memory
 from orchestration.resources import WarehouseResource
 
 
@@ -108,6 +109,7 @@ def warehouse_models(
     with warehouse.connect() as connection:
         plan = plan_build(connection, full_refresh=config.full_refresh)
     context.log.info(f"dbt build, {plan.describe()}")
+    return_freed_memory()
     total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     report_progress(
         context.log,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.metadata import table_metadata
 from orchestration.assets.validation import suite_check_result
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
@@ -43,29 +44,6 @@ def _reasons_markdown(connection, export: str, sequences: list[int]) -> str:
     return "| reason | rows |\n|---|---|\n" + "\n".join(f"| {r} | {n} |" for r, n in rows)
 
 
-def table_metadata(connection, table: str) -> dict:
-    """Dagster's standard table metadata for raw.<table>: row count and column schema (names,
-    DuckDB types, nullability and comments as the file holds them)."""
-    row_count = connection.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-    columns = connection.execute(
-        "select column_name, data_type, is_nullable, comment from duckdb_columns()"
-        " where schema_name = 'raw' and table_name = ? order by column_index",
-        [table],
-    ).fetchall()
-    schema = dg.TableSchema(
-        columns=[
-            dg.TableColumn(
-                name,
-                data_type.lower(),
-                description=comment or None,
-                constraints=dg.TableColumnConstraints(nullable=bool(nullable)),
-            )
-            for name, data_type, nullable, comment in columns
-        ]
-    )
-    return {"dagster/row_count": row_count, "dagster/column_schema": schema}
-
-
 def _materializations(
     connection, export: str, report: ExportReport
 ) -> Iterator[dg.MaterializeResult]:
@@ -73,7 +51,7 @@ def _materializations(
     yield dg.MaterializeResult(
         asset_key=raw_key(export),
         metadata={
-            **table_metadata(connection, export),
+            **table_metadata(connection, "raw", export),
             "new_files": len(report.new_files),
             "files_already_ingested": len(report.files) - len(report.new_files),
             "rows_in": report.total("rows_in"),
@@ -87,7 +65,7 @@ def _materializations(
     )
     for table in EXTRA_TABLES.get(export, ()):
         yield dg.MaterializeResult(
-            asset_key=raw_key(table), metadata=table_metadata(connection, table)
+            asset_key=raw_key(table), metadata=table_metadata(connection, "raw", table)
         )
 
 

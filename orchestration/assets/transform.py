@@ -7,10 +7,10 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
 from orchestration import settings
 from orchestration.assets.dbt_project import dbt_project
+from orchestration.assets.metadata import table_metadata
 from orchestration.incremental import plan_build, record_build
 from orchestration.pipeline import Progress, report_progress
 from orchestration.process_memory import return_freed_memory
@@ -31,10 +31,7 @@ class QualityDbtTranslator(DagsterDbtTranslator):
 
 def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
     """Pass dbt's events through, logging one progress line per model built and per test.
-
-    With DuckDB, dagster-dbt holds the events back until dbt has finished (its metadata
-    queries need dbt's write lock released); this runs as they arrive, so progress is live.
-    """
+    Runs as they arrive (before `_drained` holds them back), so progress is live."""
     for event in events:
         if isinstance(event, dg.Output):
             node = manifest["nodes"][event.metadata["unique_id"].value]
@@ -47,12 +44,8 @@ def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
 
 def _drained(events: Iterator) -> Iterator:
     """Every event of the dbt run, read to its end before the first is passed on, then
-    dbt's error, if any, where it was raised.
-
-    dagster-dbt holds a DuckDB build's events back until dbt has finished anyway (see
-    `_reported`). Waiting here blocks on dbt's output; waiting inside its metadata thread
-    pools (`fetch_row_counts`, `fetch_column_metadata`) loops without sleeping, two Python
-    threads that took about a core from dbt on a 2-core machine for the whole build.
+    dbt's error, if any, where it was raised. The table metadata attached to them is read
+    from the build file, which dbt holds (DuckDB: one writing process) until it ends.
     """
     received, failure = [], None
     try:
@@ -68,18 +61,22 @@ def _drained(events: Iterator) -> Iterator:
     return replay()
 
 
-def _release_build_file(adapter) -> None:
-    """Close the connections dbt's adapter opened in this process for the metadata queries.
+def _with_table_metadata(events: Iterator, manifest: Mapping[str, Any], warehouse) -> Iterator:
+    """Each model's and seed's output with Dagster's standard table metadata (row count and
+    column schema, `table_metadata`), read from the build file once dbt has released it.
 
-    dbt-duckdb keeps its database open (`keep_open` defaults to true) under a configuration
-    that later connections to the same file (the checks' DuckDBResource) cannot share.
+    dagster-dbt's own `fetch_row_counts` / `fetch_column_metadata` ask through dbt's adapter,
+    two queries per model, each rendering dbt macros: about 25 s after every build, whatever
+    its size; reading DuckDB's catalog takes about a second.
     """
-    if adapter is None:
-        return
-    adapter.cleanup_connections()
-    manager = type(adapter.connections)
-    if hasattr(manager, "close_all_connections"):  # dbt-duckdb: drop its environment
-        manager.close_all_connections()
+    with warehouse.connect() as connection:
+        for event in events:
+            if isinstance(event, dg.Output):
+                node = manifest["nodes"][event.metadata["unique_id"].value]
+                is_view = node["config"]["materialized"] == "view"
+                metadata = table_metadata(connection, node["schema"], node["alias"], not is_view)
+                event = event.with_metadata({**event.metadata, **metadata})
+            yield event
 
 
 # `dagster dev` re-parses the project at every code load; elsewhere the manifest was
@@ -131,21 +128,8 @@ def warehouse_models(
         )
     finally:
         del os.environ["QM_DBT_PARENT_PID"]
-    events = DbtEventIterator(
-        _drained(_reported(invocation.stream(), invocation.manifest, context.log)), invocation
-    )
-    working_folder = os.getcwd()
-    try:
-        # Row counts and column schemas as standard metadata (dagster/row_count,
-        # dagster/column_schema), queried through dbt's adapter in this process once dbt has
-        # released the DuckDB file. Column lineage is left out: sqlglot cannot parse every
-        # model (Python models, DuckDB-only syntax) and only Dagster+ shows it.
-        yield from events.fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
-    finally:
-        _release_build_file(invocation.adapter)
-        # dagster-dbt's metadata threads each `pushd` into the dbt project; concurrent, they
-        # can leave the process there. Data paths resolve from the working folder: restore it.
-        os.chdir(working_folder)
+    events = _drained(_reported(invocation.stream(), invocation.manifest, context.log))
+    yield from _with_table_metadata(events, invocation.manifest, warehouse)
     # Reached only when dbt built and tested what was selected: a failed build is redone
     # from the same loads next time (deleting and inserting a contact's rows again is
     # harmless). A build of some models only (a selection in Dagster's UI) is not recorded:

@@ -2,12 +2,23 @@
 -- redacted at ingest), its sentiment (VADER compound), the conversation cues it carries and
 -- the questions the machine answered on its strength.
 -- What the interaction view shows, and what an analyst reads behind a flag.
+-- Incremental per contact, as the models it reads (macros/incremental_by_interaction.sql).
+-- A contract needs on_schema_change `fail`: a changed project is built in full anyway.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_interactions('int_changed_interactions_and_repeats') }}",
+) }}
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 sentiment as (
     select * from {{ ref('int_turn_sentiment') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 cues as (
@@ -17,6 +28,7 @@ cues as (
         -- a sorted list joined: much cheaper than an ordered string_agg at millions of turns
         array_to_string(list_sort(list_distinct(list(cue_kind))), ', ') as cues,
     from {{ ref('int_turn_cues') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
     group by interaction_id, turn_index
 ),
 
@@ -26,7 +38,10 @@ machine_evidence as (
         interaction_id,
         evidence_turn_index as turn_index,
         array_to_string(list_sort(list(question_id)), ', ') as machine_evidence_for,
-    from {{ ref('int_auto_answers') }}
+    from (
+        select * from {{ ref('int_auto_answers') }}
+        {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
+    )
     where evidence_turn_index is not null
     group by interaction_id, evidence_turn_index
 ),

@@ -2,8 +2,10 @@
 -- rules of the form version in force for the contact: one row per contact, rule, phrase
 -- role and turn. The phrases are matched in int_turn_phrase_hits (once per distinct speaker
 -- and phrase, with the cues); int_auto_answers reads the hits.
+-- depends_on: {{ ref('int_changed_interactions') }}
 with phrase_hits as (
     select * from {{ ref('int_turn_phrase_hits') }}
+    {{ only_changed_interactions() }}
 ),
 
 rule_phrases as (
@@ -12,6 +14,7 @@ rule_phrases as (
 
 interaction_forms as (
     select * from {{ ref('int_auto_interaction_forms') }}
+    {{ only_changed_interactions() }}
 ),
 
 -- each hit mapped to the rules that list its phrase, kept when the rule belongs to the form

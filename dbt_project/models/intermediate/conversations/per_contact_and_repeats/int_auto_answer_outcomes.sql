@@ -7,6 +7,7 @@
 -- condition, a sentence such as "hold_seconds = 340, rule <= 120"; int_auto_answers adds the
 -- turn's text (a step of its own, so that each runs within DuckDB's memory limit at a
 -- year's scale).
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with rules as (
     select * from {{ ref('int_auto_rules') }}
 ),
@@ -21,16 +22,21 @@ rule_conditions as (
 
 -- only the measures some condition names (a few of about forty per contact)
 measures as (
-    select * from {{ ref('int_interaction_measures') }}
+    select * from (
+        select * from {{ ref('int_interaction_measures') }}
+        {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
+    )
     where measure in (select measure from rule_conditions)
 ),
 
 interaction_forms as (
     select * from {{ ref('int_auto_interaction_forms') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 rule_hits as (
     select * from {{ ref('int_auto_rule_hits') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 questions_to_answer as (

@@ -6,28 +6,35 @@
 {%- set weights = conversation['friction_weights'] %}
 {%- set cap = conversation['cue_cap'] %}
 
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 turn_cues as (
     select * from {{ ref('int_turn_cues') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 turn_sentiment as (
     select * from {{ ref('int_turn_sentiment') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 interaction_sentiment as (
     select * from {{ ref('int_interaction_sentiment') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 repeat_contacts as (
     select * from {{ ref('int_interaction_repeats') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 contacts as (

@@ -4,20 +4,25 @@
 -- when present, the columns of int_interaction_sentiment and int_interaction_friction. The
 -- list a form may name is AUTO_RULE_MEASURES in orchestration/ingest/auto_rules.py; a test
 -- checks it against this model's measures.
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 sentiment as (
     select * from {{ ref('int_interaction_sentiment') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 friction as (
     select * from {{ ref('int_interaction_friction') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 turn_counts as (

@@ -1,12 +1,15 @@
 -- One machine evaluation per contact with a transcript and form with `auto` rules, shaped as
 -- stg_evaluations so the scoring models read it beside the human ones: evaluation_type
 -- `auto`, evaluator `machine`, submitted when the contact ended.
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with answers as (
     select * from {{ ref('int_auto_answers') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 evaluated as (

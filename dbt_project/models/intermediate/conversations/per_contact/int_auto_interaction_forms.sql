@@ -2,12 +2,15 @@
 -- contact's day (per form, the version with the latest effective_from on or before it): what
 -- the machine answers. A model of its own so that the phrase matching and the answers, which
 -- both need it, run as separate steps (each within DuckDB's memory limit at scale).
+-- depends_on: {{ ref('int_changed_interactions') }}
 with turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions() }}
 ),
 
 interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions() }}
 ),
 
 forms as (

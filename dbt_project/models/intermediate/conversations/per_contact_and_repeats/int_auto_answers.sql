@@ -1,11 +1,14 @@
 -- The machine's answer to every question with an `auto` rule (int_auto_answer_outcomes),
 -- with its evidence as text: the deciding turn's text, else the sentence that decided it.
+-- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with outcomes as (
     select * from {{ ref('int_auto_answer_outcomes') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 turns as (
     select * from {{ ref('int_transcript_turns') }}
+    {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
 ),
 
 final as (

@@ -2,8 +2,8 @@
 
 A generated centre is landed in two parts, as its systems would have exported it (late
 evaluations and restatements included: benchmarks/split_landing.py). The first run builds in full,
-the next only the contacts its files touched (and, where a customer's other contacts count,
-their repeat contacts); then a full refresh of the same build file must give every mart and
+the next only the contacts its files touched (and, where they count, the customers' repeat
+contacts and the contacts late surveys answer); then a full refresh of the same build file must give every mart and
 every incremental model row for row. (Each run costs about 100 s whatever
 the size, so two parts: the second run is what an incremental build does every day.)
 """
@@ -56,6 +56,8 @@ def read_ids(folder, export: str) -> set[str]:
         for contact in (
             pq.read_table(path, columns=["interaction_id"]).column(0).to_pylist()
             if path.suffix == ".parquet"
+            else pd.read_json(path, lines=True, dtype=str)["interaction_id"].dropna()
+            if path.suffix == ".jsonl"
             else pd.read_csv(path, dtype=str)["interaction_id"]
         )
     }
@@ -88,6 +90,9 @@ def test_incremental_history_equals_a_full_refresh(tmp_path):
             redone = ids(
                 connection, "select * from intermediate.int_changed_interactions_and_repeats"
             )
+            facts_redone = ids(
+                connection, "select * from intermediate.int_changed_interaction_facts"
+            )
             repeats.append(
                 ids(
                     connection,
@@ -106,6 +111,9 @@ def test_incremental_history_equals_a_full_refresh(tmp_path):
     # those are redone too, though no file of the second part names them.
     turned = repeats[1] - repeats[0] - changed
     assert turned and turned <= redone, turned - redone
+    # ... and so are, in fct_interactions, the earlier contacts that late surveys answer.
+    surveyed = (read_ids(parts[1], "csat_surveys") & first_contacts) - changed
+    assert surveyed and surveyed <= facts_redone, surveyed - facts_redone
     history = builds(runs[-1].published)
     assert [(full, reason) for full, reason, _ in history] == [
         (True, "first build of this file"),

@@ -1,5 +1,17 @@
+-- Incremental per contact (macros/incremental_by_interaction.sql): a build redoes the
+-- contacts of int_changed_interaction_facts, whose rows, transcripts, repeat contacts,
+-- surveys or agents' roster rows changed. A contract needs on_schema_change `fail`: a changed
+-- project is built in full anyway.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_interactions('int_changed_interaction_facts') }}",
+) }}
+-- depends_on: {{ ref('int_changed_interaction_facts') }}
 with interactions as (
     select * from {{ ref('stg_interactions') }}
+    {{ only_changed_interactions('int_changed_interaction_facts') }}
 ),
 
 agents as (
@@ -8,6 +20,7 @@ agents as (
 
 surveys as (
     select * from {{ ref('stg_csat_surveys') }}
+    {{ only_changed_interactions('int_changed_interaction_facts') }}
     qualify row_number() over (
         partition by interaction_id order by responded_at desc nulls last, survey_id desc
     ) = 1
@@ -15,10 +28,12 @@ surveys as (
 
 sentiment as (
     select * from {{ ref('int_interaction_sentiment') }}
+    {{ only_changed_interactions('int_changed_interaction_facts') }}
 ),
 
 friction as (
     select * from {{ ref('int_interaction_friction') }}
+    {{ only_changed_interactions('int_changed_interaction_facts') }}
 ),
 
 -- The machine's evaluation of the contact (the first form, by id, when several forms carry
@@ -28,7 +43,10 @@ machine_evaluations as (
         interaction_id,
         arg_min(score, form_id) as machine_score,
         arg_min(is_critical_fail, form_id) as is_machine_critical_fail,
-    from {{ ref('int_evaluations_scored') }}
+    from (
+        select * from {{ ref('int_evaluations_scored') }}
+        {{ only_changed_interactions('int_changed_interaction_facts') }}
+    )
     where evaluation_type = 'auto' and is_latest_revision
     group by interaction_id
 ),

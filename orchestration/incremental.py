@@ -4,7 +4,7 @@ The models built per contact (stg_transcripts and the transcript chain: see
 dbt_project/macros/incremental_by_interaction.sql) redo only the contacts that loads after the
 previous successful build touched. This module keeps the record of those builds in the build
 file (`qm_meta.model_builds`) and decides, before dbt starts, between an incremental build
-(dbt var `changed_since_load`) and a full refresh (`--full-refresh`).
+(from the load in QM_CHANGED_SINCE_LOAD) and a full refresh (`--full-refresh`).
 
 A full refresh is taken when asked for (`qm run --full-refresh`), on the first build of a
 file, when the dbt project or the versions of dbt and DuckDB differ from the previous build's
@@ -16,7 +16,6 @@ new phrases to look for in every turn).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -25,6 +24,9 @@ import duckdb
 
 from orchestration import settings
 
+# The environment variable that gives dbt the incremental build's starting point (the macro
+# changed_since_load; a dbt var of that name, given by hand, wins).
+CHANGED_SINCE_LOAD = "QM_CHANGED_SINCE_LOAD"
 # Exports whose new files change the per-contact models' rows of every contact.
 REBUILD_EXPORTS = ("forms",)
 # What the build's results depend on besides the data: the project's files and the engines.
@@ -53,9 +55,15 @@ class BuildPlan:
     fingerprint: str
 
     def dbt_arguments(self) -> list[str]:
-        if self.full_refresh:
-            return ["--full-refresh"]
-        return ["--vars", json.dumps({"changed_since_load": self.changed_since_load})]
+        return ["--full-refresh"] if self.full_refresh else []
+
+    def dbt_environment(self) -> dict[str, str]:
+        """The load dbt starts from, as an environment variable rather than a dbt var: dbt
+        parses the whole project again when its vars differ from the last parse's (about
+        10 s), but only the files that read an environment variable when that changes.
+        Always set, -1 (every contact) on a full refresh, whatever the calling shell says."""
+        since = -1 if self.full_refresh else self.changed_since_load
+        return {CHANGED_SINCE_LOAD: str(since)}
 
     def describe(self) -> str:
         return ("full refresh: " if self.full_refresh else "incremental: ") + self.reason

@@ -1,5 +1,6 @@
 -- Incremental models keyed by contact: a build passes `changed_since_load`, the last load
--- sequence the previous successful build had read (orchestration/incremental.py).
+-- sequence the previous successful build had read (orchestration/incremental.py sets the
+-- environment variable QM_CHANGED_SINCE_LOAD; a dbt var of that name, given by hand, wins).
 -- int_changed_interactions lists the contacts any later load touched; each incremental model
 -- deletes its rows of those contacts and inserts them again, recomputed from every row of
 -- theirs. A contact's rows there depend only on that contact's rows, so the result is the
@@ -10,7 +11,7 @@
 -- `dbt build` by hand stays correct, only slower.
 
 {% macro changed_since_load() -%}
-    {{ var('changed_since_load', -1) | int }}
+    {{ var('changed_since_load', env_var('QM_CHANGED_SINCE_LOAD', '-1')) | int }}
 {%- endmacro %}
 
 {# The pre-hook of an incremental model: its rows of the changed contacts go. `changed` names

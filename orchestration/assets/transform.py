@@ -113,9 +113,12 @@ def warehouse_models(
         Progress("dbt", "build", "start", f"{total} models and tests, {plan.describe()}", total),
     )
     # The launcher (settings.dbt_executable) makes dbt die with this process; it checks that
-    # this process is still its parent once the kernel setting is in place. Set only while
-    # dagster-dbt copies the environment and starts dbt: no later child inherits it.
-    os.environ["QM_DBT_PARENT_PID"] = str(os.getpid())
+    # this process is still its parent once the kernel setting is in place. Set, with the
+    # build's starting load, only while dagster-dbt copies the environment and starts dbt:
+    # no later child inherits them.
+    dbt_environment = {**plan.dbt_environment(), "QM_DBT_PARENT_PID": str(os.getpid())}
+    before = {name: os.environ.get(name) for name in dbt_environment}
+    os.environ.update(dbt_environment)
     try:
         # dbt unit tests check the SQL on hand-made rows, not the data: they belong to the
         # test suite (tests/integration/test_dbt_unit_tests.py), not to every build.
@@ -127,7 +130,11 @@ def warehouse_models(
             target_path=settings.dbt_build_dir(),
         )
     finally:
-        del os.environ["QM_DBT_PARENT_PID"]
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     events = _drained(_reported(invocation.stream(), invocation.manifest, context.log))
     yield from _with_table_metadata(events, invocation.manifest, warehouse)
     # Reached only when dbt built and tested what was selected: a failed build is redone

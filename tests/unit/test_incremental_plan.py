@@ -3,7 +3,6 @@ DuckDB file whose file ledger is written by hand."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import duckdb
@@ -35,6 +34,7 @@ def test_the_first_build_is_full_and_the_next_starts_after_its_last_load(connect
     assert (first.full_refresh, first.reason, first.through_load) == (
         True, "first build of this file", 2)  # fmt: skip
     assert first.dbt_arguments() == ["--full-refresh"]
+    assert first.dbt_environment() == {"QM_CHANGED_SINCE_LOAD": "-1"}
     record_build(connection, first)
 
     land(connection, "interactions", 3)
@@ -42,7 +42,8 @@ def test_the_first_build_is_full_and_the_next_starts_after_its_last_load(connect
     second = plan_build(connection, fingerprint="p1")
     assert not second.full_refresh
     assert (second.changed_since_load, second.through_load) == (2, 4)
-    assert second.dbt_arguments() == ["--vars", json.dumps({"changed_since_load": 2})]
+    assert second.dbt_arguments() == []
+    assert second.dbt_environment() == {"QM_CHANGED_SINCE_LOAD": "2"}
 
     # Not recorded (dbt failed): the next build redoes the same loads and the new one.
     land(connection, "evaluations", 5)
@@ -57,7 +58,10 @@ def test_a_new_form_a_changed_project_or_the_flag_rebuild_everything(connection)
     land(connection, "interactions", 1)
     record_build(connection, plan_build(connection, fingerprint="p1"))
     land(connection, "interactions", 2)
-    assert plan_build(connection, full_refresh=True, fingerprint="p1").reason == "asked for"
+    asked = plan_build(connection, full_refresh=True, fingerprint="p1")
+    assert asked.reason == "asked for"
+    # every contact, though a build before it read load 1
+    assert asked.dbt_environment() == {"QM_CHANGED_SINCE_LOAD": "-1"}
     changed = plan_build(connection, fingerprint="p2")
     assert changed.full_refresh and "dbt project" in changed.reason
 

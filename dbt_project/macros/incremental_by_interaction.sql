@@ -7,7 +7,9 @@
 -- same as a full rebuild. The models that also read the customer's other contacts (repeat
 -- contacts: the friction flags and what reads them) redo a wider set,
 -- int_changed_interactions_and_repeats: the changed contacts and their customers' contacts
--- within the repeat window. The default, -1, treats every contact as changed: a plain
+-- within the repeat window; fct_interactions redoes int_changed_interaction_facts. The
+-- scoring models and evaluation facts are keyed by evaluation instead: they redo
+-- int_changed_evaluations. The default, -1, treats every row as changed: a plain
 -- `dbt build` by hand stays correct, only slower.
 
 {% macro changed_since_load() -%}
@@ -15,18 +17,27 @@
 {%- endmacro %}
 
 {# The pre-hook of an incremental model: its rows of the changed contacts go. `changed` names
-   the model listing them. #}
-{% macro delete_changed_interactions(changed='int_changed_interactions') -%}
+   the model listing them, `key` the column. #}
+{% macro delete_changed_interactions(changed='int_changed_interactions', key='interaction_id') -%}
     {% if is_incremental() %}
         delete from {{ this }}
-        where interaction_id in (select interaction_id from {{ ref(changed) }})
+        where {{ key }} in (select {{ key }} from {{ ref(changed) }})
     {% endif %}
 {%- endmacro %}
 
 {# The filter of an incremental model's input: only the changed contacts (all of them on a
    full build). #}
-{% macro only_changed_interactions(changed='int_changed_interactions') -%}
+{% macro only_changed_interactions(changed='int_changed_interactions', key='interaction_id') -%}
     {% if is_incremental() %}
-        where interaction_id in (select interaction_id from {{ ref(changed) }})
+        where {{ key }} in (select {{ key }} from {{ ref(changed) }})
     {% endif %}
+{%- endmacro %}
+
+{# The same for the models keyed by evaluation (every revision of a changed evaluation). #}
+{% macro delete_changed_evaluations() -%}
+    {{ delete_changed_interactions('int_changed_evaluations', 'evaluation_id') }}
+{%- endmacro %}
+
+{% macro only_changed_evaluations() -%}
+    {{ only_changed_interactions('int_changed_evaluations', 'evaluation_id') }}
 {%- endmacro %}

@@ -1,11 +1,12 @@
 """Daily runs build incrementally, and `qm run --full-refresh` gives the same marts.
 
 A generated centre is landed in two parts, as its systems would have exported it (late
-evaluations and restatements included: benchmarks/split_landing.py). The first run builds in full,
-the next only the contacts its files touched (and, where they count, the customers' repeat
-contacts and the contacts late surveys answer); then a full refresh of the same build file must give every mart and
-every incremental model row for row. (Each run costs about 100 s whatever
-the size, so two parts: the second run is what an incremental build does every day.)
+evaluations and restatements included: benchmarks/split_landing.py). The first run builds in
+full, the next only the contacts and evaluations its files touched (and, where they count, the
+customers' repeat contacts and the contacts late surveys answer); then a full refresh of the
+same build file must give every mart and every incremental model row for row. (Each run costs
+about 100 s whatever the size, so two parts: the second run is what an incremental build does
+every day.)
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ INCREMENTAL_MODELS = [
     "intermediate.int_auto_answer_outcomes",
     "intermediate.int_auto_answers",
     "intermediate.int_auto_evaluations",
+    # keyed by evaluation
+    "intermediate.int_evaluations_combined",
+    "intermediate.int_evaluation_answers_combined",
+    "intermediate.int_answers_scored",
+    "intermediate.int_sections_scored",
+    "intermediate.int_evaluations_scored",
 ]
 
 
@@ -48,17 +55,17 @@ def builds(published) -> list[tuple]:
         ).fetchall()
 
 
-def read_ids(folder, export: str) -> set[str]:
-    """The contacts the files of one export of a landing part name."""
+def read_ids(folder, export: str, column: str = "interaction_id") -> set[str]:
+    """The contacts (or other ids) the files of one export of a landing part name."""
     return {
-        contact
+        value
         for path in sorted((folder / export).glob("*"))
-        for contact in (
-            pq.read_table(path, columns=["interaction_id"]).column(0).to_pylist()
+        for value in (
+            pq.read_table(path, columns=[column]).column(0).to_pylist()
             if path.suffix == ".parquet"
-            else pd.read_json(path, lines=True, dtype=str)["interaction_id"].dropna()
+            else pd.read_json(path, lines=True, dtype=str)[column].dropna()
             if path.suffix == ".jsonl"
-            else pd.read_csv(path, dtype=str)["interaction_id"]
+            else pd.read_csv(path, dtype=str)[column]
         )
     }
 
@@ -93,6 +100,9 @@ def test_incremental_history_equals_a_full_refresh(tmp_path):
             facts_redone = ids(
                 connection, "select * from intermediate.int_changed_interaction_facts"
             )
+            evaluations_redone = ids(
+                connection, "select * from intermediate.int_changed_evaluations"
+            )
             repeats.append(
                 ids(
                     connection,
@@ -114,6 +124,9 @@ def test_incremental_history_equals_a_full_refresh(tmp_path):
     # ... and so are, in fct_interactions, the earlier contacts that late surveys answer.
     surveyed = (read_ids(parts[1], "csat_surveys") & first_contacts) - changed
     assert surveyed and surveyed <= facts_redone, surveyed - facts_redone
+    # The evaluation models redo the evaluations that landed, of any contact.
+    landed = read_ids(parts[1], "evaluations", "evaluation_id")
+    assert landed <= evaluations_redone, landed - evaluations_redone
     history = builds(runs[-1].published)
     assert [(full, reason) for full, reason, _ in history] == [
         (True, "first build of this file"),

@@ -1,12 +1,21 @@
 -- Evaluation score (0-100) = 100 · Σ(W·S) / Σ(W) over non-N/A sections, so N/A weight is
 -- redistributed proportionally; a critical miss on a `critical: form` question makes the
 -- score 0 and keeps the score before the auto-fail. Every revision is scored here.
+-- Incremental per evaluation (macros/incremental_by_interaction.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_evaluations() }}",
+) }}
+-- depends_on: {{ ref('int_changed_evaluations') }}
 with evaluations as (
     select * from {{ ref('int_evaluations_combined') }}
+    {{ only_changed_evaluations() }}
 ),
 
 sections as (
     select * from {{ ref('int_sections_scored') }}
+    {{ only_changed_evaluations() }}
 ),
 
 failed_questions as (
@@ -16,6 +25,7 @@ failed_questions as (
         count(*) filter (where not is_na) as answered_questions_count,
         count(*) filter (where is_failed and not is_na) as failed_questions_count,
     from {{ ref('int_answers_scored') }}
+    {{ only_changed_evaluations() }}
     group by evaluation_id, revision
 ),
 

@@ -1,10 +1,21 @@
 -- One row per question of each counted evaluation (highest revision), N/A included.
+-- Incremental per evaluation (macros/incremental_by_interaction.sql); a contract needs
+-- on_schema_change `fail`: a changed project is built in full anyway.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_evaluations() }}",
+) }}
+-- depends_on: {{ ref('int_changed_evaluations') }}
 with answers as (
     select * from {{ ref('int_answers_scored') }}
+    {{ only_changed_evaluations() }}
 ),
 
 evaluations as (
     select * from {{ ref('fct_evaluations') }}
+    {{ only_changed_evaluations() }}
 ),
 
 final as (

@@ -1,7 +1,19 @@
 -- One row per evaluation at its highest revision. Only `standard` evaluations count for
 -- agent scores (is_agent_scored); `calibration` and `auto` rows are kept beside them.
+-- Incremental per evaluation (macros/incremental_by_interaction.sql); a contract needs
+-- on_schema_change `fail`: a changed project is built in full anyway.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_evaluations() }}",
+) }}
+-- depends_on: {{ ref('int_changed_evaluations') }}
 with evaluations as (
-    select * from {{ ref('int_evaluations_scored') }}
+    select * from (
+        select * from {{ ref('int_evaluations_scored') }}
+        {{ only_changed_evaluations() }}
+    )
     where is_latest_revision
 ),
 

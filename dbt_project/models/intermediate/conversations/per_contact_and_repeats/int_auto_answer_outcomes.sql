@@ -348,7 +348,7 @@ answered as (
 
 final as (
     select
-        'auto:' || interaction_id || ':' || form_id as evaluation_id,
+        {{ auto_evaluation_id('interaction_id', 'form_id') }} as evaluation_id,
         1 as revision,
         question_id,
         answer,

@@ -3,7 +3,6 @@
 -- or after it (has_repeat_within_7_days), over every contact (abandoned ones too). The one
 -- rule behind the friction flags (int_interaction_friction) and first-contact resolution
 -- (mart_deflection_opportunities).
-{%- set repeat_window = "interval '" ~ var('conversation')['repeat_contact_days'] ~ " days'" %}
 with interactions as (
     select * from {{ ref('stg_interactions') }}
 ),
@@ -27,9 +26,9 @@ final as (
         interaction_id,
         previous_started_at,
         next_started_at,
-        coalesce(previous_started_at >= started_at - {{ repeat_window }}, false)
+        coalesce(previous_started_at >= started_at - {{ repeat_contact_window() }}, false)
             as is_repeat_contact,
-        coalesce(next_started_at <= started_at + {{ repeat_window }}, false)
+        coalesce(next_started_at <= started_at + {{ repeat_contact_window() }}, false)
             as has_repeat_within_7_days,
     from customer_contacts
 )

@@ -5,6 +5,7 @@
 -- or of an agent whose roster changed (int_changed_agents), and the machine's evaluations of
 -- those contacts, on every form with `auto` rules, whether the contact still has one or not.
 -- Rebuilt by every build; on a full build, every evaluation.
+-- depends_on: {{ ref('int_auto_evaluations') }}
 with contacts as (
     select interaction_id from {{ ref('int_changed_interaction_facts') }}
 ),
@@ -28,11 +29,16 @@ auto_forms as (
     select distinct form_id from {{ ref('int_auto_rules') }}
 ),
 
+-- (a full build, where every contact counts, takes the machine's evaluations as they are)
 machine as (
+    {% if changed_since_load() | int >= 0 -%}
     select {{ auto_evaluation_id('contacts.interaction_id', 'auto_forms.form_id') }}
         as evaluation_id,
     from contacts
     cross join auto_forms
+    {%- else -%}
+    select evaluation_id from {{ ref('int_auto_evaluations') }}
+    {%- endif %}
 ),
 
 final as (

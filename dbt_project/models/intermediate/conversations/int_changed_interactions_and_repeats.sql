@@ -6,7 +6,6 @@
 -- contact or one no longer, and nothing else: a contact's repeat flags depend only on its
 -- customer's contacts inside that window. Rebuilt by every build; when every contact is
 -- changed (a full build), they are the whole set without the search.
-{%- set repeat_window = "interval '" ~ var('conversation')['repeat_contact_days'] ~ " days'" %}
 with changed as (
     select interaction_id from {{ ref('int_changed_interactions') }}
 ),
@@ -29,8 +28,8 @@ neighbours as (
     semi join changed_versions
         on interactions.customer_id = changed_versions.customer_id
         and interactions.started_at
-            between changed_versions.started_at - {{ repeat_window }}
-            and changed_versions.started_at + {{ repeat_window }}
+            between changed_versions.started_at - {{ repeat_contact_window() }}
+            and changed_versions.started_at + {{ repeat_contact_window() }}
 )
 
 select interaction_id from changed

@@ -1,12 +1,7 @@
 -- The question rules of the brief, in one place: yes = 1, no = 0, scale = points / max,
 -- `na` removes the question. Questions of the form left unanswered count as N/A. Human and
 -- machine (evaluation_type auto) evaluations alike.
--- Incremental per evaluation (macros/incremental_by_interaction.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_evaluations() }}",
-) }}
+-- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with answers as (
     select * from {{ ref('int_evaluation_answers_combined') }}

@@ -1,12 +1,7 @@
 -- Evaluation score (0-100) = 100 · Σ(W·S) / Σ(W) over non-N/A sections, so N/A weight is
 -- redistributed proportionally; a critical miss on a `critical: form` question makes the
 -- score 0 and keeps the score before the auto-fail. Every revision is scored here.
--- Incremental per evaluation (macros/incremental_by_interaction.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_evaluations() }}",
-) }}
+-- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with evaluations as (
     select * from {{ ref('int_evaluations_combined') }}

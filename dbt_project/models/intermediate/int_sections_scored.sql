@@ -1,12 +1,7 @@
 -- Section score = Σ(w·s) / Σ(w) over the section's non-N/A questions; a section whose
 -- questions are all N/A (or carry no weight) is N/A; a critical miss on a
 -- `critical: section` question makes the section score 0.
--- Incremental per evaluation (macros/incremental_by_interaction.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_evaluations() }}",
-) }}
+-- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with answers as (
     select * from {{ ref('int_answers_scored') }}

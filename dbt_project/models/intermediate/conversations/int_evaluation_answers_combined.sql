@@ -1,11 +1,6 @@
 -- Human answers (staging) and machine answers (int_auto_answers) in one shape, with the
 -- machine's evidence (null for people).
--- Incremental per evaluation (macros/incremental_by_interaction.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_evaluations() }}",
-) }}
+-- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with human as (
     select * from {{ ref('stg_evaluation_answers') }}

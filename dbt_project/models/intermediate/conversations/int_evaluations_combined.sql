@@ -1,12 +1,7 @@
 -- Human evaluations (staging) and machine evaluations (int_auto_evaluations) in one shape:
 -- what the scoring models score. int_auto_evaluations is written with stg_evaluations'
 -- columns; the union matches them by name.
--- Incremental per evaluation (macros/incremental_by_interaction.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_evaluations() }}",
-) }}
+-- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with human as (
     select * from {{ ref('stg_evaluations') }}

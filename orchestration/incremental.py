@@ -1,8 +1,8 @@
 """Whether a build's dbt run is incremental, and from which load.
 
-The models built per contact (stg_transcripts and the transcript chain: see
-dbt_project/macros/incremental_by_interaction.sql) redo only the contacts that loads after the
-previous successful build touched. This module keeps the record of those builds in the build
+The incremental models (per contact, or per evaluation: see
+dbt_project/macros/incremental_by_interaction.sql) redo only the contacts and evaluations that
+loads after the previous successful build touched. This module keeps the record of those builds in the build
 file (`qm_meta.model_builds`) and decides, before dbt starts, between an incremental build
 (from the load in QM_CHANGED_SINCE_LOAD) and a full refresh (`--full-refresh`).
 

@@ -30,6 +30,7 @@ import dagster as dg
 from orchestration import settings
 from orchestration.contract import TABULAR_FILE_SUFFIXES, YAML_EXPORTS, YAML_FILE_SUFFIXES
 from orchestration.ingest import INGEST_ORDER, ledger
+from orchestration.partitions import DAILY_EXPORTS, Days
 from orchestration.pipeline import RunSummary, record_run, summarise_events
 
 BUILD_JOB = "build_and_publish"
@@ -110,9 +111,11 @@ def evaluate_landing(
             f" still changing in {landing_dir}:"
             f" waiting until it is unchanged for {settle:g} s and between two ticks."
         ), next_cursor
+    # the daily exports' partitions from the earliest new file's day to today
+    days = Days.of_files(landing_dir / name for name in new if name.split("/")[0] in DAILY_EXPORTS)
     request = dg.RunRequest(
         run_key=_run_key(snapshot),
-        tags={"qm/new_files": str(len(new))},
+        tags={"qm/new_files": str(len(new)), **days.tags()},
     )
     next_cursor = json.dumps({"requested": snapshot, "seen": snapshot}, sort_keys=True)
     return request, next_cursor
@@ -143,12 +146,17 @@ def build_daily_schedule(
     cron: str | None = None, timezone: str | None = None
 ) -> dg.ScheduleDefinition:
     """`daily_build`: QM_DAILY_CRON (default 06:00 every day) in QM_SCHEDULE_TIMEZONE
-    (default UTC)."""
+    (default UTC), over every landed file's partition (from the earliest file's day)."""
+
+    def request(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        return dg.RunRequest(tags=Days.landed(settings.landing_dir()).tags())
+
     return dg.ScheduleDefinition(
         name="daily_build",
         job_name=BUILD_JOB,
         cron_schedule=cron or os.environ.get("QM_DAILY_CRON", DEFAULT_DAILY_CRON),
         execution_timezone=timezone or os.environ.get("QM_SCHEDULE_TIMEZONE", DEFAULT_TIMEZONE),
+        execution_fn=request,
         default_status=dg.DefaultScheduleStatus.STOPPED,
         description=(
             "Runs build_and_publish every day, new files or not, so the freshness checks"

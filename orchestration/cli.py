@@ -13,9 +13,13 @@ import uuid
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration import settings
 from orchestration.spc import CHARTS
+
+if TYPE_CHECKING:
+    from orchestration.partitions import Days
 
 # Log files of `qm run` kept under data/logs (older ones are removed).
 KEPT_RUN_LOGS = 20
@@ -31,6 +35,16 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         if action.default is None or action.default is False or action.default is argparse.SUPPRESS:
             return action.help
         return super()._get_help_string(action)
+
+
+def partition_days(text: str) -> Days:
+    """An argparse type: a day or a range of days of the daily partitions."""
+    from orchestration.partitions import Days
+
+    try:
+        return Days.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def number_in_range(
@@ -176,6 +190,7 @@ def command_run(arguments: argparse.Namespace) -> int:
             log=log,
             run_id=run_id,
             full_refresh=arguments.full_refresh,
+            days=arguments.days,
         )
         display.finish(summary)
     elapsed = time.monotonic() - started
@@ -517,6 +532,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental models from every row instead of only the contacts"
         " the new files touched (the same marts either way; see README, Incremental runs)",
+    )
+    run.add_argument(
+        "--days",
+        metavar="FIRST[:LAST]",
+        type=partition_days,
+        help="ingest only the files of these days from the daily exports (interactions,"
+        " transcripts, evaluations, answers; a file's day is the date in its name, else the day"
+        " it landed); default: every new file",
     )
     run.set_defaults(handler=command_run)
 

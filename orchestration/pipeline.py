@@ -24,6 +24,7 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.ingest import INGEST_ORDER
+from orchestration.partitions import Days
 
 RUN_LOGGER = "orchestration.run"
 # Metadata of an ingest materialization: its files a person should look at (ignored, empty
@@ -167,8 +168,11 @@ def run_pipeline(
     log: TextIO | None = None,
     run_id: str | None = None,
     full_refresh: bool = False,
+    days: Days | None = None,
 ) -> RunSummary:
-    """Prepare (environment, Dagster home, dbt manifest), then run `build_and_publish`.
+    """Prepare (environment, Dagster home, dbt manifest), then run `build_and_publish`:
+    over `days` of the daily exports' partitions, by default from the earliest landed
+    file's day to today (every new file).
 
     With `progress` and `log`, Dagster's console logger is replaced by the `qm_run` logger:
     progress lines go to the callback, every log line and everything printed (dbt's output)
@@ -198,6 +202,7 @@ def run_pipeline(
                 instance=instance,
                 raise_on_error=False,
                 run_id=run_id,
+                tags=(days or Days.landed(settings.landing_dir())).tags(),
                 run_config={
                     "loggers": loggers,
                     "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}},

@@ -1,4 +1,5 @@
-"""Landing → raw: one asset per export, each with its Great Expectations suite as a check."""
+"""Landing → raw: one asset per export, each with its Great Expectations suite as a check.
+The exports that arrive every day are partitioned by day (orchestration.partitions)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from orchestration.assets.metadata import table_metadata
 from orchestration.assets.validation import suite_check_result
 from orchestration.contract import TABULAR_EXPORTS
 from orchestration.ingest import INGEST_ORDER, ExportReport, ingest_export
+from orchestration.partitions import DAILY_EXPORTS, Days, daily_partitions
 from orchestration.pipeline import FILE_WARNINGS, Progress, report_progress
 from orchestration.resources import WarehouseResource
 from orchestration.validation import suite_path, validate_table
@@ -45,13 +47,14 @@ def _reasons_markdown(connection, export: str, sequences: list[int]) -> str:
 
 
 def _materializations(
-    connection, export: str, report: ExportReport
+    connection, export: str, report: ExportReport, days: Days | None
 ) -> Iterator[dg.MaterializeResult]:
     sequences = [outcome.load_sequence for outcome in report.new_files]
     yield dg.MaterializeResult(
         asset_key=raw_key(export),
         metadata={
             **table_metadata(connection, "raw", export),
+            **({"days": days.describe()} if days else {}),
             "new_files": len(report.new_files),
             "files_already_ingested": len(report.files) - len(report.new_files),
             "rows_in": report.total("rows_in"),
@@ -123,18 +126,29 @@ def build_ingest_asset(export: str) -> dg.AssetsDefinition:
         for table in (export, *EXTRA_TABLES.get(export, ()))
     ]
 
-    @dg.multi_asset(name=f"ingest_{export}", specs=specs, check_specs=check_specs)
+    daily = export in DAILY_EXPORTS
+
+    @dg.multi_asset(
+        name=f"ingest_{export}",
+        specs=specs,
+        check_specs=check_specs,
+        partitions_def=daily_partitions if daily else None,
+        # a range of days in one run: the ingest reads each day's files in turn anyway
+        backfill_policy=dg.BackfillPolicy.single_run() if daily else None,
+    )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        days = Days.from_range(context.partition_key_range) if daily else None
         with warehouse.connect() as connection:
             report = ingest_export(
                 connection,
                 export,
                 Path(warehouse.landing_dir),
                 progress=lambda line: report_progress(context.log, _file_progress(line)),
+                include=days.holds if days else None,
             )
             for warning in report.warnings():
                 context.log.warning(warning)
-            yield from _materializations(connection, export, report)
+            yield from _materializations(connection, export, report, days)
             yield _reconciliation_check(connection, export)
             if suite:
                 outcome = validate_table(

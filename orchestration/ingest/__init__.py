@@ -68,8 +68,10 @@ def ingest_export(
     export: str,
     landing_dir: Path,
     progress: Callable[[str], None] | None = None,
+    include: Callable[[Path], bool] | None = None,
 ) -> ExportReport:
-    """Ingest every new file of one export; files already in the ledger change nothing."""
+    """Ingest every new file of one export (of those `include` accepts, when given: a
+    partition's days); files already in the ledger change nothing."""
     ensure_raw_schema(connection)
     connection.execute("set TimeZone = 'UTC'")
     if export in YAML_EXPORTS:
@@ -87,6 +89,8 @@ def ingest_export(
         if progress:
             progress(report.ignored[-1])
     for path in ledger.landed_files(landing_dir, export, suffixes):
+        if include is not None and not include(path):
+            continue
         try:
             outcome = loader(connection, export, path, landing_dir)
         except Exception as error:  # say which file, first; the cause stays chained

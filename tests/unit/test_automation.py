@@ -15,6 +15,8 @@ import pytest
 
 from orchestration import automation, settings
 from orchestration.assets.dbt_project import prepare_dbt_project
+from orchestration.partitions import RANGE_END_TAG as RANGE_END
+from orchestration.partitions import RANGE_START_TAG as RANGE_START
 
 HOUR_NS = 3600 * 10**9
 
@@ -52,6 +54,19 @@ def test_first_tick_with_files_requests_one_run(landing):
     assert isinstance(result, dg.RunRequest)
     assert result.run_key and result.tags["qm/new_files"] == "2"
     assert cursor is not None
+
+
+def test_the_run_covers_the_partitions_from_the_earliest_new_daily_file_to_today(landing):
+    land(landing, "interactions/interactions_2026-06-01.csv")
+    _, cursor = tick()
+    land(landing, "evaluations/evaluations_2026-06-03.csv")
+    land(landing, "evaluation_answers/answers.csv", hours_ago=24 * 5)  # landed 5 days ago
+    land(landing, "agents/roster_2026-01-01.csv")  # not partitioned: no say in the range
+    result, _ = tick(cursor)
+    today = dt.datetime.now(dt.UTC).date()
+    first = min(dt.date(2026, 6, 3), today - dt.timedelta(days=5))
+    assert result.tags[RANGE_START] == first.isoformat()
+    assert result.tags[RANGE_END] == today.isoformat()
 
 
 def test_the_same_files_do_not_trigger_twice(landing):
@@ -161,11 +176,15 @@ def defs():
     return defs
 
 
-def test_the_daily_tick_requests_a_valid_run_of_the_job(defs):
+def test_the_daily_tick_requests_a_valid_run_of_the_job_over_every_landed_day(defs, landing):
+    land(landing, "interactions/interactions_2026-06-01.csv")
+    land(landing, "transcripts/transcripts_2026-06-02.csv")
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 26, 6, 0))
     [request] = automation.daily_build.evaluate_tick(context).run_requests
     job = defs.resolve_job_def("build_and_publish")
     assert dg.validate_run_config(job, request.run_config) is not None
+    keys = job.partitions_def.get_partition_keys()
+    assert request.tags[RANGE_START] == "2026-06-01" and request.tags[RANGE_END] == keys[-1]
 
 
 def test_the_definitions_list_the_sensors_schedule_and_freshness_checks(defs):

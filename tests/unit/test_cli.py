@@ -46,6 +46,9 @@ def test_every_option_has_help_and_shows_its_default(capsys):
         (["dashboard", "--port", "65535"], "--port: must be in [1, 65534], got 65535"),
         (["spc", "--chart", "ewma", "--input", "x.csv", "--lambda", "0"], "must be in (0, 1]"),
         (["spc", "--chart", "p", "--input", "x.csv", "--nsigmas", "-1"], "must be above 0"),
+        (["run", "--days", "2026-11"], "--days: expected YYYY-MM-DD or YYYY-MM-DD:YYYY-MM-DD"),
+        (["run", "--days", "2026-11-03:2026-11-01"], "the first day is after the last"),
+        (["run", "--days", "2019-06-01"], "partitions from 2020-01-01 to today"),
     ],
 )
 def test_out_of_range_options_are_refused_with_a_message_and_exit_code_2(
@@ -64,6 +67,8 @@ def test_edge_values_of_the_ranges_are_accepted():
     arguments = parser.parse_args(["generate", "--agents", "1", "--days", "1", "--faults", "0"])
     assert (arguments.agents, arguments.days, arguments.faults) == (1, 1, 0.0)
     assert parser.parse_args(["dashboard", "--port", "65534"]).port == 65534
+    days = parser.parse_args(["run", "--days", "2026-11-01:2026-11-03"]).days
+    assert (days.first.isoformat(), days.last.isoformat()) == ("2026-11-01", "2026-11-03")
 
 
 def test_bare_qm_prints_help_and_succeeds(capsys):

@@ -11,7 +11,12 @@ every day.)
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -19,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.split_landing import split_landing
-from tests.conftest import run_pipeline, run_qm
+from tests.conftest import DBT_PROJECT, run_pipeline, run_qm
 from tests.integration.test_determinism import assert_same_tables, tables_of
 
 pytestmark = pytest.mark.slow
@@ -79,6 +84,38 @@ def contacts_in(folder) -> set[str]:
     return read_ids(folder, "interactions") | read_ids(folder, "transcripts")
 
 
+def duplicate_turns_found(published: Path, workdir: Path, since_load: int) -> int:
+    """The failures of int_transcript_turns' key test after one turn of a redone contact
+    and one of a contact kept from before are doubled, with QM_CHANGED_SINCE_LOAD set."""
+    workdir.mkdir()
+    copy = workdir / "planted.duckdb"
+    shutil.copyfile(published, copy)  # not its mode: a published file is read-only
+    with duckdb.connect(str(copy)) as connection:
+        redone = (
+            "interaction_id in (select interaction_id from intermediate.int_changed_interactions)"
+        )
+        for which in (redone, f"not {redone}"):
+            connection.execute(
+                "insert into intermediate.int_transcript_turns"
+                f" (select * from intermediate.int_transcript_turns where {which} limit 1)"
+            )
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "test", "--select", "int_transcript_turns",
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
+         "--profiles-dir", "."],
+        cwd=DBT_PROJECT,
+        env={**os.environ, "QM_BUILD_WAREHOUSE": str(copy), "QM_CHANGED_SINCE_LOAD": str(since_load)},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    failure = re.search(
+        r"Failure in test unique_combination_int_transcr\S* .*\n.*Got (\d+) results?",
+        completed.stdout,
+    )
+    assert failure, completed.stdout[-3000:]
+    return int(failure.group(1))
+
+
 def test_incremental_history_equals_a_full_refresh(tmp_path):
     generated = tmp_path / "generated"
     run_qm("generate", "--out", str(generated), "--agents", "6", "--days", "21", "--seed", "11")
@@ -133,6 +170,12 @@ def test_incremental_history_equals_a_full_refresh(tmp_path):
         (False, f"contacts of the loads after {history[0][2]}"),
     ]
     incremental = tables_of(runs[-1].published, ["marts", *INCREMENTAL_MODELS])
+    # dbt's tests of the incremental models read the rows the build redid: a duplicate
+    # planted in a redone contact fails the key test, one in a contact kept from before
+    # is read only when every row is (a full build).
+    since = history[0][2]
+    assert duplicate_turns_found(runs[-1].published, tmp_path / "narrowed", since) == 1
+    assert duplicate_turns_found(runs[-1].published, tmp_path / "every_row", -1) == 2
 
     refreshed = run_pipeline(landing, workdir, full_refresh=True)
     assert builds(refreshed.published)[-1][:2] == (True, "asked for")

@@ -4,7 +4,8 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ delete_changed_interactions() }}",
+    meta={'changed_rows': {'model': 'int_changed_interactions', 'key': 'interaction_id'}},
+    pre_hook="{{ delete_changed_rows() }}",
 ) }}
 
 -- depends_on: {{ ref('int_changed_interactions') }}

@@ -8,7 +8,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_changed_interactions('int_changed_interactions_and_repeats') }}",
+    meta={'changed_rows': {'model': 'int_changed_interactions_and_repeats', 'key': 'interaction_id'}},
+    pre_hook="{{ delete_changed_rows() }}",
 ) }}
 -- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with turns as (

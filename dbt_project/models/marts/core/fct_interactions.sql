@@ -6,7 +6,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_changed_interactions('int_changed_interaction_facts') }}",
+    meta={'changed_rows': {'model': 'int_changed_interaction_facts', 'key': 'interaction_id'}},
+    pre_hook="{{ delete_changed_rows() }}",
 ) }}
 -- depends_on: {{ ref('int_changed_interaction_facts') }}
 with interactions as (

@@ -6,7 +6,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_changed_evaluations() }}",
+    meta={'changed_rows': {'model': 'int_changed_evaluations', 'key': 'evaluation_id'}},
+    pre_hook="{{ delete_changed_rows() }}",
 ) }}
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with evaluations as (

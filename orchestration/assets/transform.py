@@ -1,5 +1,6 @@
 """raw → staging → intermediate → marts: every dbt model an asset, every dbt test a check."""
 
+import logging
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -12,7 +13,7 @@ from orchestration import settings
 from orchestration.assets.dbt_project import dbt_project
 from orchestration.assets.metadata import table_metadata
 from orchestration.incremental import plan_build, record_build
-from orchestration.pipeline import Progress, report_progress
+from orchestration.pipeline import RUN_LOGGER, Progress, report_progress
 from orchestration.process_memory import return_freed_memory
 from orchestration.resources import WarehouseResource
 
@@ -31,14 +32,22 @@ class QualityDbtTranslator(DagsterDbtTranslator):
 
 def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
     """Pass dbt's events through, logging one progress line per model built and per test.
-    Runs as they arrive (before `_drained` holds them back), so progress is live."""
+    Runs as they arrive (before `_drained` holds them back), so progress is live.
+
+    A model built or a test passed goes only to the Python logger `qm run` shows and writes
+    (RUN_LOGGER), not to the run's log in Dagster's storage: the materialisation and the check
+    result are stored already, and Dagster commits each log line on its own (about 400 lines,
+    a fifth of a run's events). A failed test's line goes to the run's log (`log`) as well.
+    """
+    shown = logging.getLogger(RUN_LOGGER)
     for event in events:
         if isinstance(event, dg.Output):
             node = manifest["nodes"][event.metadata["unique_id"].value]
-            report_progress(log, Progress("dbt", f"{node['schema']}.{node['name']}", "ok"))
+            report_progress(shown, Progress("dbt", f"{node['schema']}.{node['name']}", "ok"))
         elif isinstance(event, dg.AssetCheckResult):
             status = "ok" if event.passed else "failed"
-            report_progress(log, Progress("dbt", f"test {event.check_name}", status))
+            report_progress(log if status == "failed" else shown,
+                            Progress("dbt", f"test {event.check_name}", status))  # fmt: skip
         yield event
 
 

@@ -4,10 +4,17 @@ Suites live as JSON in `expectations/` (one per table). A table is read from Duc
 pandas (only the columns the suite names) and validated through a file-backed GE context
 under the validation folder, which also renders the Data Docs HTML. Results are stored in
 the warehouse (`qm_meta.validation_results`) so analysts can query them.
+
+A raw table only grows (a landed file's rows are appended, never changed), so a suite whose
+expectations all hold row by row (ROW_BY_ROW, none with `mostly`) reads only the rows of the
+loads after its last success with the same suite and GE version: the table passes if and
+only if those rows and the rows that passed before do. A failed validation moves nothing, so
+the next run reads the failed rows again. Any other suite, and every mart, reads the table.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -31,8 +38,26 @@ create table if not exists qm_meta.validation_results (
     failures varchar[],
     result_json json,
     validated_at timestamp not null
-)
+);
+-- added later: files built before them get them (null in their earlier rows)
+alter table qm_meta.validation_results add column if not exists rows_validated bigint;
+alter table qm_meta.validation_results add column if not exists rows_after_load bigint;
+alter table qm_meta.validation_results add column if not exists through_load bigint;
+alter table qm_meta.validation_results add column if not exists suite_fingerprint varchar;
 """
+# Expectations a table passes exactly when every part of its rows does.
+ROW_BY_ROW = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+    }
+)
 
 
 @dataclass
@@ -44,6 +69,16 @@ class SuiteOutcome:
     failures: list[str]
     rows_validated: int
     result: dict
+    # the rows read were those of the loads after this one (None: every row)
+    rows_after_load: int | None = None
+    through_load: int | None = None  # the table's last load when validated (raw tables)
+    suite_fingerprint: str = ""
+
+    def scope(self) -> str:
+        """Which rows were read, for people."""
+        if self.rows_after_load is None:
+            return "every row"
+        return f"the loads after {self.rows_after_load}"
 
 
 def suite_path(suite_name: str) -> Path:
@@ -75,6 +110,35 @@ def _describe_failure(result: dict) -> str:
     return f"{config['type']}({json.dumps(kwargs, default=str)}): observed {summary}"
 
 
+def is_row_by_row(document: dict) -> bool:
+    return all(
+        expectation["type"] in ROW_BY_ROW and expectation.get("kwargs", {}).get("mostly", 1) == 1
+        for expectation in document["expectations"]
+    )
+
+
+def suite_fingerprint(document: dict, ge_version: str) -> str:
+    text = json.dumps(document, sort_keys=True) + ge_version
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _loads(
+    connection: duckdb.DuckDBPyConnection, suite_name: str, table: str, fingerprint: str
+) -> tuple[int | None, int | None]:
+    """(the table's last load, the last load a success of this suite read through): raw
+    tables only; (None, None) for any other."""
+    if not table.startswith("raw."):
+        return None, None
+    connection.execute(RESULTS_DDL)
+    [(last,)] = connection.execute(f"select max(_load_sequence) from {table}").fetchall()
+    [(passed,)] = connection.execute(
+        "select max(through_load) from qm_meta.validation_results"
+        " where suite_name = ? and is_success and suite_fingerprint = ?",
+        [suite_name, fingerprint],
+    ).fetchall()
+    return last, passed
+
+
 def validate_table(
     connection: duckdb.DuckDBPyConnection, suite_name: str, docs_dir: Path, run_id: str
 ) -> SuiteOutcome:
@@ -84,9 +148,13 @@ def validate_table(
 
     document = load_suite_document(suite_name)
     table = document["meta"]["table"]
+    fingerprint = suite_fingerprint(document, gx.__version__)
+    through, passed = _loads(connection, suite_name, table, fingerprint)
+    after = passed if passed is not None and is_row_by_row(document) else None
     columns = _columns_named(document)
     select_list = ", ".join(f'"{name}"' for name in columns) if columns else "*"
-    frame = connection.execute(f"select {select_list} from {table}").df()
+    where = f" where _load_sequence > {int(after)}" if after is not None else ""
+    frame = connection.execute(f"select {select_list} from {table}{where}").df()
 
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -124,6 +192,9 @@ def validate_table(
         failures=failures,
         rows_validated=len(frame),
         result=result,
+        rows_after_load=after,
+        through_load=through,
+        suite_fingerprint=fingerprint,
     )
     record_outcome(connection, outcome, run_id)
     return outcome
@@ -134,8 +205,10 @@ def record_outcome(
 ) -> None:
     connection.execute(RESULTS_DDL)
     connection.execute(
-        "insert into qm_meta.validation_results values"
-        " (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
+        "insert into qm_meta.validation_results (run_id, suite_name, table_name, is_success,"
+        " evaluated_expectations, failed_expectations, failures, result_json, validated_at,"
+        " rows_validated, rows_after_load, through_load, suite_fingerprint)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
         [
             run_id,
             outcome.suite_name,
@@ -145,6 +218,10 @@ def record_outcome(
             len(outcome.failures),
             outcome.failures,
             json.dumps(outcome.result, default=str),
+            outcome.rows_validated,
+            outcome.rows_after_load,
+            outcome.through_load,
+            outcome.suite_fingerprint,
         ],
     )
 

@@ -21,6 +21,8 @@ def suite_asset_key(suite_name: str) -> dg.AssetKey:
 def suite_check_result(outcome: SuiteOutcome, log, **target) -> dg.AssetCheckResult:
     """A GE suite outcome as a Dagster check result (blocking severity), reported as progress."""
     detail = f"{outcome.evaluated} expectations on {outcome.rows_validated} rows"
+    if outcome.rows_after_load is not None:
+        detail += f" ({outcome.scope()})"
     if not outcome.success:
         detail += f", {len(outcome.failures)} failed: " + "; ".join(outcome.failures[:3])
     status = "ok" if outcome.success else "failed"
@@ -32,6 +34,7 @@ def suite_check_result(outcome: SuiteOutcome, log, **target) -> dg.AssetCheckRes
             "evaluated_expectations": outcome.evaluated,
             "failures": dg.MetadataValue.json(outcome.failures),
             "rows_validated": outcome.rows_validated,
+            "rows_read": outcome.scope(),
         },
         **target,
     )

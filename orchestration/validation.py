@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ alter table qm_meta.validation_results add column if not exists rows_validated b
 alter table qm_meta.validation_results add column if not exists rows_after_load bigint;
 alter table qm_meta.validation_results add column if not exists through_load bigint;
 alter table qm_meta.validation_results add column if not exists suite_fingerprint varchar;
+alter table qm_meta.validation_results add column if not exists seconds double;
 """
 # Expectations a table passes exactly when every part of its rows does.
 ROW_BY_ROW = frozenset(
@@ -73,6 +75,7 @@ class SuiteOutcome:
     rows_after_load: int | None = None
     through_load: int | None = None  # the table's last load when validated (raw tables)
     suite_fingerprint: str = ""
+    seconds: float = 0.0  # reading the rows and validating them, Data Docs included
 
     def scope(self) -> str:
         """Which rows were read, for people."""
@@ -146,6 +149,7 @@ def validate_table(
     os.environ.setdefault("TQDM_DISABLE", "1")
     import great_expectations as gx
 
+    started = time.monotonic()
     document = load_suite_document(suite_name)
     table = document["meta"]["table"]
     fingerprint = suite_fingerprint(document, gx.__version__)
@@ -195,6 +199,7 @@ def validate_table(
         rows_after_load=after,
         through_load=through,
         suite_fingerprint=fingerprint,
+        seconds=time.monotonic() - started,
     )
     record_outcome(connection, outcome, run_id)
     return outcome
@@ -207,8 +212,8 @@ def record_outcome(
     connection.execute(
         "insert into qm_meta.validation_results (run_id, suite_name, table_name, is_success,"
         " evaluated_expectations, failed_expectations, failures, result_json, validated_at,"
-        " rows_validated, rows_after_load, through_load, suite_fingerprint)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        " rows_validated, rows_after_load, through_load, suite_fingerprint, seconds)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?, ?)",
         [
             run_id,
             outcome.suite_name,
@@ -222,6 +227,7 @@ def record_outcome(
             outcome.rows_after_load,
             outcome.through_load,
             outcome.suite_fingerprint,
+            round(outcome.seconds, 3),
         ],
     )
 

@@ -23,6 +23,7 @@ def suite_check_result(outcome: SuiteOutcome, log, **target) -> dg.AssetCheckRes
     detail = f"{outcome.evaluated} expectations on {outcome.rows_validated} rows"
     if outcome.rows_after_load is not None:
         detail += f" ({outcome.scope()})"
+    detail += f", {outcome.seconds:.1f} s"
     if not outcome.success:
         detail += f", {len(outcome.failures)} failed: " + "; ".join(outcome.failures[:3])
     status = "ok" if outcome.success else "failed"
@@ -35,6 +36,7 @@ def suite_check_result(outcome: SuiteOutcome, log, **target) -> dg.AssetCheckRes
             "failures": dg.MetadataValue.json(outcome.failures),
             "rows_validated": outcome.rows_validated,
             "rows_read": outcome.scope(),
+            "seconds": round(outcome.seconds, 3),
         },
         **target,
     )

@@ -8,9 +8,11 @@ the definitions; `dagster dev` prepares it through `dbt_project.prepare_if_dev()
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from dbt.version import __version__ as dbt_version
 
 from orchestration import settings
 
@@ -21,12 +23,23 @@ dbt_project = DbtProject(
 )
 
 # What a manifest is parsed from: when one of these changed, the manifest is stale.
-DBT_SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")
+# Beside the manifest: which project folder and dbt version it was parsed from. dbt's
+# partial parse keeps absolute paths (a seed's CSV), so a manifest parsed from another
+# clone of the project, or by another dbt, is stale whatever the files' times say.
+PARSED_FROM = "parsed_from.json"
+
+
+def parsed_from(project: DbtProject) -> dict[str, str]:
+    return {"project_dir": str(Path(project.project_dir).resolve()), "dbt_version": dbt_version}
 
 
 def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     manifest = project.manifest_path
-    if not manifest.exists():
+    stamp = manifest.with_name(PARSED_FROM)
+    if not manifest.exists() or not stamp.exists():
+        return True
+    if json.loads(stamp.read_text()) != parsed_from(project):
         return True
     built = manifest.stat().st_mtime
     for name in DBT_SOURCES:
@@ -39,12 +52,20 @@ def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     return False
 
 
-def prepare_dbt_project(project: DbtProject = dbt_project) -> Path:
+def prepare_dbt_project(project: DbtProject = dbt_project, build_dir: Path | None = None) -> Path:
     """Parse the dbt project into its manifest (dagster-dbt's preparer: `dbt parse`) when its
-    sources changed since the last parse, and return the manifest's path.
+    sources changed since the last parse, and return the manifest's path. `build_dir` is
+    where `dbt build` writes (settings.dbt_build_dir by default).
 
     Runs dbt, so it needs the environment profiles.yml reads (settings.export_environment).
     """
     if manifest_is_stale(project):
+        # A partial parse from elsewhere would be reused as it is: parse from scratch. The
+        # build's folder keeps its own copy (dagster-dbt copies the prepared one there only
+        # when it has none), so it goes too.
+        for folder in (project.target_path, build_dir or settings.dbt_build_dir()):
+            (folder / "partial_parse.msgpack").unlink(missing_ok=True)
         project.preparer.prepare(project)
+        stamp = project.manifest_path.with_name(PARSED_FROM)
+        stamp.write_text(json.dumps(parsed_from(project)))
     return project.manifest_path

@@ -38,12 +38,13 @@ MEASURE = r"""
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 import duckdb
-stage, folder, agents, days = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+stage, folder, sizes = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+agents, days = sizes["agents"], sizes["days"]
 started = time.perf_counter()
 extra = {}
 if stage == "generate":
     from orchestration.generate import generate_landing
-    counts = generate_landing(folder / "landing", seed=1, agents=agents, days=days)
+    counts = generate_landing(folder / "landing", seed=1, **sizes)
     rows = sum(counts.values())
 elif stage == "floor":
     # The load floor: every landed file into a DuckDB file with a plain `create table as
@@ -82,8 +83,8 @@ elif stage == "pages":
     # The demo warehouse (`qm generate` defaults), as `make demo` serves it, or the published
     # warehouse --pages-on names.
     import os, subprocess
-    if len(sys.argv) > 5:
-        os.environ["QM_WAREHOUSE"] = sys.argv[5]
+    if len(sys.argv) > 4:
+        os.environ["QM_WAREHOUSE"] = sys.argv[4]
     else:
         demo = folder / "demo"
         for command in (["generate", "--out", str(demo / "landing")],
@@ -253,8 +254,10 @@ print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / se
 INTELLIGENCE_SIZES = {"agents": 200, "days": 48}
 
 
-# `--full-scale`: a 1,000-seat centre's half year, 1M contacts with 9.3M transcript turns.
-FULL_SCALE_SIZES = {"agents": 400, "days": 190}
+# What `--scale` measures at a preset of `qm generate --scale` (orchestration.generate.SCALES),
+# and each preset's goal for a full build (issue 22): minutes, GiB.
+SCALE_STAGES = ("generate", "floor", "pandas", "pipeline", "incremental", "pages")
+SCALE_GOALS = {"1m": (5, 8), "10m": (15, 8)}
 
 
 def measure(stage: str, folder: Path, sizes: dict, *more: str) -> dict:
@@ -271,8 +274,7 @@ def measure(stage: str, folder: Path, sizes: dict, *more: str) -> dict:
             MEASURE,
             stage,
             str(folder),
-            str(sizes["agents"]),
-            str(sizes["days"]),
+            json.dumps(sizes),
             *more,
         ],
         capture_output=True,
@@ -361,7 +363,8 @@ def summary_table(results: dict) -> str:
     for size, stages in results.items():
         yardsticks = {name: stages.get(name, {}).get("seconds") for name in YARDSTICKS}
         for stage, result in stages.items():
-            if "rows_per_second" not in result or stage == "pages":
+            # not a timed stage: the pandas agreement, the incremental share, the pages
+            if not isinstance(result, dict) or "rows_per_second" not in result or stage == "pages":
                 continue
             lines.append(
                 f"| {size} | {stage} | {result['rows']:,} | {result['seconds']:.1f} |"
@@ -446,13 +449,42 @@ def print_stage(stage: str, result: dict, baseline: dict) -> None:
     print(line, flush=True)
 
 
+def measure_scale(folder: Path, scale: str) -> dict:
+    """Every stage of SCALE_STAGES at the preset `scale`, the pages on the warehouse its
+    pipeline stage built; the full build against the preset's goal."""
+    from orchestration.generate import SCALES
+
+    sizes = dict(SCALES[scale])
+    folder.mkdir()
+    stages = {}
+    for stage in SCALE_STAGES:
+        built = (str(folder / "wh" / "qm.duckdb"),) if stage == "pages" else ()
+        stages[stage] = measure(stage, folder, sizes, *built)
+        print_stage(stage, stages[stage], {})
+        if stage == "incremental":
+            print_incremental_share(stages)
+    stages["pandas_agreement"] = agreement(folder, sizes)
+    result, (minutes, gib) = stages["pipeline"], SCALE_GOALS[scale]
+    print(
+        f"scale {scale}: qm run on {result['rows']:,} landed rows in"
+        f" {result['seconds'] / 60:.1f} min, peak {result['peak_mib'] / 1024:.1f} GiB (goal:"
+        f" under {minutes} min and {gib} GiB)",
+        flush=True,
+    )
+    return stages
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--update-baseline", action="store_true")
     parser.add_argument(
-        "--full-scale",
-        action="store_true",
-        help="also time `qm run` on 1M contacts with 9.3M transcript turns (about 10 min)",
+        "--scale",
+        action="append",
+        choices=sorted(SCALE_GOALS),
+        default=[],
+        help="also measure the generator, the yardsticks, `qm run`, a day's incremental run"
+        " and the pages at this `qm generate --scale` preset (1m: about 30 min; 10m: about"
+        " 2 hours); repeat for both",
     )
     parser.add_argument(
         "--smoke",
@@ -498,23 +530,8 @@ def main() -> int:
             if stage == "incremental":
                 print_incremental_share(results[size_name])
         results[size_name]["pandas_agreement"] = agreement(Path(folder), sizes)
-        if arguments.full_scale:
-            full = Path(folder) / "full_scale"
-            full.mkdir()
-            name = f"{FULL_SCALE_SIZES['agents']} agents x {FULL_SCALE_SIZES['days']} days"
-            results[name] = {
-                stage: measure(stage, full, FULL_SCALE_SIZES)
-                for stage in ("generate", "floor", "pandas", "pipeline", "incremental")
-            }
-            results[name]["pandas_agreement"] = agreement(full, FULL_SCALE_SIZES)
-            print_incremental_share(results[name])
-            result = results[name]["pipeline"]
-            print(
-                f"full scale: qm run on {result['rows']:,} landed rows (1M contacts, their"
-                f" transcripts, evaluations, surveys) in {result['seconds'] / 60:.1f} min, peak"
-                f" {result['peak_mib'] / 1024:.1f} GiB (goal: under 5 min and 8 GiB)",
-                flush=True,
-            )
+        for scale in arguments.scale:
+            results[f"scale {scale}"] = measure_scale(Path(folder) / scale, scale)
         if not arguments.smoke:
             totals = attention(Path(folder))
             quiet = totals["quiet_items"]

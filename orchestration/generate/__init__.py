@@ -29,17 +29,10 @@ other export's draws move): evaluations, surveys, coaching, restatements and the
 are the same as the in-memory path for the same seed; only the transcripts' wording and
 timings differ (one spawned stream per chunk). The small and demo presets keep the in-memory
 path, byte for byte as before.
-Measured (2026-11-26, 2 shared cores, /usr/bin/time -v): 1m (1.0M contacts, 9.7M turns)
-53 s and 1.8 GB peak (in memory: 65 s, 7.9 GB); 10m (9.6M contacts, 9.4M turns for a tenth
-of them) 7 min 30 s and 8.1 GB peak: above the 4 GiB goal, because the contacts of the whole
-period are still built at once (tracemalloc: 0.76 GB peak a million contacts in
-build_contacts, the frame itself 0.23 GB; sorting column by column does not lower it). Next:
-build the contacts in agent blocks (their draws then differ from the in-memory path), with
-the day-level draws of build_contacts (abandonment day and queue effects, behaviour and
-resolution day shifts, the handle-time day factor) drawn once up front and shared by every
-block, so the centre-wide day effects keep the spread of DAY_EFFECTS; and feed the
-evaluations (ids numbered across blocks, calibration picks per week across blocks), surveys
-and restatements block by block.
+Measured (2 shared cores): 1m (1.0M contacts, 9.7M turns) 1.4 GiB peak (in memory: 65 s,
+7.9 GB); 10m (9.6M contacts, 9.4M turns for a tenth of them) 2 min 40 s and 2.8 GiB peak,
+under the 4 GiB goal. The contacts of the whole period are still drawn in one frame, a small
+one (the README's "Generating it" says how); `make bench BENCH_ARGS="--scale 10m"` measures it.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import importlib.util
 import math
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,7 +30,11 @@ def model():
 
 @pytest.fixture(scope="module")
 def estimates(model):
-    return model.driver_estimates
+    """The model's estimates of a frame of observations, read as dbt hands it the table:
+    a DuckDB relation."""
+    connection = duckdb.connect()
+    yield lambda frame: model.driver_estimates(connection.from_df(frame))
+    connection.close()
 
 
 def observations(rows: list[tuple], minimum: int = 1) -> pd.DataFrame:
@@ -187,3 +192,24 @@ def test_a_driver_that_is_the_complement_of_an_earlier_one_is_dropped_and_named(
     assert dropped["dropped_columns"] == "q2"
     # the difference of means, met 14/3 against failed 2
     assert result.loc[("csat", "q1"), "adjusted_effect"] == pytest.approx(14 / 3 - 2, abs=1e-12)
+
+
+def test_text_is_coded_in_duckdb_in_the_order_python_sorts_it(model):
+    """Codes index the sorted distinct values (contacts in id order, levels alphabetical, as
+    the estimates rely on), in Python's code-point order also for capitals and accents; a
+    missing covariate is -1, a missing is_met -1 (does not apply), a missing outcome NaN;
+    a row without a key is refused."""
+    ids = ["é1", "Z9", "a2", "Ä3", "a10"]
+    frame = observations([(contact, "human", "question", "q", None, None) for contact in ids])
+    frame.loc[1, "channel"] = None
+    frame.loc[0, "is_met"], frame.loc[2, "is_met"] = True, False
+    with duckdb.connect() as connection:
+        arrays, labels = model.encode(connection.from_df(frame))
+        assert list(labels["interaction_id"]) == sorted(ids)
+        assert [labels["interaction_id"][code] for code in arrays["interaction_id"]] == ids
+        assert list(labels["channel"]) == ["voice"]
+        assert list(arrays["channel"]) == [0, -1, 0, 0, 0]
+        assert list(arrays["is_met"]) == [1, -1, 0, -1, -1]
+        assert np.isnan(arrays["csat"]).all()
+        with pytest.raises(ValueError, match="1 rows have no driver_id"):
+            model.encode(connection.from_df(frame.assign(driver_id=["q", None, "q", "q", "q"])))

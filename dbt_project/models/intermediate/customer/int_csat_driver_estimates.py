@@ -38,8 +38,7 @@ from scipy import stats
 OUTCOMES = ("csat", "customer_reported_resolved")
 KIND_ORDER = {"question": 0, "friction": 1, "sentiment": 2}
 KEYS = ("interaction_id", "driver_id", "driver_kind")
-CODED = (*KEYS, "channel", "contact_reason")
-COLUMNS_READ = (*CODED, "source", "is_met", *OUTCOMES, "confidence_level", "min_contacts")
+CODED = (*KEYS, "channel", "contact_reason", "source")
 EPSILON = np.finfo(float).eps
 
 
@@ -118,23 +117,45 @@ def hc1_fit(design: np.ndarray, outcome: np.ndarray, confidence: float) -> dict:
     }
 
 
-def encode(frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, pd.Index]]:
-    """The columns the regressions read as NumPy arrays, the text ones as codes into their
-    sorted distinct values (so contacts in code order are in id order, levels in code order
-    alphabetical), and those values."""
-    arrays, labels = {}, {}
-    for column in CODED:
-        codes, labels[column] = pd.factorize(frame[column], sort=True)
-        arrays[column] = codes.astype(np.int32)  # half the memory of the default int64
-        if column in KEYS and (arrays[column] < 0).any():
+def encode(observations) -> tuple[dict[str, np.ndarray], dict[str, pd.Index]]:
+    """The columns the regressions read, from a DuckDB relation of the observations, as
+    NumPy arrays: the text ones as codes into their sorted distinct values (so contacts in
+    code order are in id order, levels in code order alphabetical; -1 for none), and those
+    values. DuckDB computes the codes: no text becomes a Python string but the distinct
+    values (every row's text moved into pandas took most of the model's time and memory)."""
+    levels = {
+        column: f"select {column} as value, cast(row_number() over (order by {column}) - 1"
+        f" as integer) as code from (select distinct {column} from observations"
+        f" where {column} is not null)"
+        for column in CODED
+    }
+    labels = {
+        column: pd.Index(
+            [value for value, _ in observations.query("observations", f"{query} order by code").fetchall()],
+            dtype=object,
+        )
+        for column, query in levels.items()
+    }  # fmt: skip
+    # 1 met, 0 not met, -1 does not apply
+    selected = [
+        *(f"coalesce({column}_levels.code, -1) as {column}" for column in CODED),
+        "cast(case when is_met then 1 when not is_met then 0 else -1 end as tinyint) as is_met",
+        *(f"coalesce(cast({outcome} as double), 'nan') as {outcome}" for outcome in OUTCOMES),
+    ]
+    joins = " ".join(
+        f"left join ({query}) as {column}_levels on observations.{column} = {column}_levels.value"
+        for column, query in levels.items()
+    )
+    arrays = observations.query(
+        "observations", f"select {', '.join(selected)} from observations {joins}"
+    ).fetchnumpy()
+    arrays = {column: np.asarray(values) for column, values in arrays.items()}
+    for column in KEYS:
+        if (arrays[column] < 0).any():
             raise ValueError(
                 f"int_csat_driver_observations: {(arrays[column] < 0).sum()} rows have no "
                 f"{column}; every row needs one"
             )
-    # 1 met, 0 not met, -1 does not apply
-    arrays["is_met"] = frame["is_met"].astype("boolean").to_numpy(np.int8, na_value=-1)
-    for outcome in OUTCOMES:
-        arrays[outcome] = frame[outcome].to_numpy(float)
     return arrays, labels
 
 
@@ -250,16 +271,19 @@ def estimate_group(
     ]
 
 
-def driver_estimates(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per outcome × source × driver of int_csat_driver_observations."""
+def driver_estimates(observations) -> pd.DataFrame:
+    """One row per outcome × source × driver of int_csat_driver_observations (a DuckDB
+    relation)."""
     rows = []
-    if len(frame):
-        confidence = float(frame["confidence_level"].iloc[0])
-        minimum = int(frame["min_contacts"].iloc[0])
-        arrays, labels = encode(frame)
-        source_of_row, sources = pd.factorize(frame["source"], sort=True)
-        source_of_row = source_of_row.astype(np.int32)
-        for code, source in enumerate(sources):
+    [(confidence, minimum, count)] = observations.query(
+        "observations",
+        "select any_value(confidence_level), any_value(min_contacts), count(*) from observations",
+    ).fetchall()
+    if count:
+        confidence, minimum = float(confidence), int(minimum)
+        arrays, labels = encode(observations)
+        source_of_row = arrays.pop("source")
+        for code, source in enumerate(labels["source"]):
             members = source_of_row == code
             group = {column: values[members] for column, values in arrays.items()}
             for outcome in OUTCOMES:
@@ -292,7 +316,4 @@ def driver_estimates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # only the columns the regressions read: the observations' wording columns repeat long
-    # text on every row, and moving them into pandas cost more than the regressions
-    observations = dbt.ref("int_csat_driver_observations").project(", ".join(COLUMNS_READ))
-    return driver_estimates(observations.df())
+    return driver_estimates(dbt.ref("int_csat_driver_observations"))

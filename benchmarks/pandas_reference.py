@@ -104,6 +104,9 @@ def score_evaluations(landing: Path) -> pd.DataFrame:
     )
 
 
+SECONDS = ("talk_seconds", "hold_seconds", "after_contact_work_seconds")
+
+
 def latest_interactions(landing: Path) -> pd.DataFrame:
     interactions = read_export(landing, "interactions")
     interactions["updated_at"] = pd.to_datetime(interactions["updated_at"], utc=True)
@@ -111,6 +114,9 @@ def latest_interactions(landing: Path) -> pd.DataFrame:
     interactions = interactions.drop_duplicates("interaction_id", keep="last")
     interactions["started_at"] = pd.to_datetime(interactions["started_at"], utc=True)
     interactions["started_at"] = interactions["started_at"].dt.tz_localize(None)
+    # numbers as numbers: a Parquet export may carry them as text (CSV is parsed by read_csv)
+    for column in SECONDS:
+        interactions[column] = pd.to_numeric(interactions[column], errors="coerce")
     return interactions
 
 

@@ -279,10 +279,11 @@ def measure(stage: str, folder: Path, sizes: dict, *more: str) -> dict:
         ],
         capture_output=True,
         text=True,
-        check=True,
         env=env,
         cwd=HERE.parent,
     )
+    if completed.returncode:
+        sys.exit(f"make bench: stage {stage} failed:\n{completed.stderr[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

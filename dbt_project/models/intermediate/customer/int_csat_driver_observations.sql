@@ -150,49 +150,69 @@ question_observations as (
     where question_answers.source = 'human' or surveyed.is_machine_readable
 ),
 
-transcript_observations as (
+-- The friction flags and sentiment measures of the surveyed, machine-readable contacts, a
+-- column each, read in one pass over fct_interactions (not one pass per driver).
+transcript_drivers as (
+    select
+        interactions.interaction_id,
+        {%- for item in conversation['friction_flags'] %}
+        {%- if item['flag'] == 'has_dead_air' %}
+        case when interactions.channel = 'voice' then interactions.has_dead_air end
+            as has_dead_air,
+        {%- else %}
+        interactions.{{ item['flag'] }},
+        {%- endif %}
+        {%- endfor %}
+        {%- for measure, label, meaning, clause, condition in sentiment_measures %}
+        interactions.{{ condition }} as {{ measure }},
+        {%- endfor %}
+    from interactions
+    inner join surveyed
+        on interactions.interaction_id = surveyed.interaction_id
+    where surveyed.is_machine_readable
+),
+
+transcript_wording (driver_kind, driver_id, driver_label, met_meaning, met_clause) as (
+    values
     {%- for item in conversation['friction_flags'] %}
     {%- set flag, label = item['flag'], item['label'] %}
     {%- set meaning, clause = flag_wording.get(
         flag, (flag ~ ' is true', 'the contact was flagged "' ~ label ~ '"')
     ) %}
-    select
-        interactions.interaction_id,
-        'transcript' as source,
-        'friction' as driver_kind,
-        '{{ flag }}' as driver_id,
-        '{{ label | replace("'", "''") }}' as driver_label,
-        '{{ meaning | replace("'", "''") }}' as met_meaning,
-        '{{ clause | replace("'", "''") }}' as met_clause,
-        {%- if flag == 'has_dead_air' %}
-        case when interactions.channel = 'voice' then interactions.{{ flag }} end as is_met,
-        {%- else %}
-        interactions.{{ flag }} as is_met,
-        {%- endif %}
-    from interactions
-    inner join surveyed
-        on interactions.interaction_id = surveyed.interaction_id
-    where surveyed.is_machine_readable
-    union all
+    ('friction', '{{ flag }}', '{{ label | replace("'", "''") }}',
+     '{{ meaning | replace("'", "''") }}', '{{ clause | replace("'", "''") }}'),
     {%- endfor %}
     {%- for measure, label, meaning, clause, condition in sentiment_measures %}
-    select
-        interactions.interaction_id,
-        'transcript' as source,
-        'sentiment' as driver_kind,
-        '{{ measure }}' as driver_id,
-        '{{ label | replace("'", "''") }}' as driver_label,
-        '{{ meaning | replace("'", "''") }}' as met_meaning,
-        '{{ clause | replace("'", "''") }}' as met_clause,
-        interactions.{{ condition }} as is_met,
-    from interactions
-    inner join surveyed
-        on interactions.interaction_id = surveyed.interaction_id
-    where surveyed.is_machine_readable
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    ('sentiment', '{{ measure }}', '{{ label | replace("'", "''") }}',
+     '{{ meaning | replace("'", "''") }}', '{{ clause | replace("'", "''") }}')
+    {{- ',' if not loop.last }}
     {%- endfor %}
+),
+
+-- one row per contact and driver, a driver that does not apply included (is_met null)
+transcript_observations as (
+    select
+        unpivoted.interaction_id,
+        'transcript' as source,
+        transcript_wording.driver_kind,
+        unpivoted.driver_id,
+        transcript_wording.driver_label,
+        transcript_wording.met_meaning,
+        transcript_wording.met_clause,
+        unpivoted.is_met,
+    from transcript_drivers
+    unpivot include nulls (
+        is_met for driver_id in (
+            {%- for item in conversation['friction_flags'] %}
+            {{ item['flag'] }},
+            {%- endfor %}
+            {%- for measure in sentiment_measures %}
+            {{ measure[0] }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+    ) as unpivoted
+    inner join transcript_wording
+        on unpivoted.driver_id = transcript_wording.driver_id
 ),
 
 observations as (

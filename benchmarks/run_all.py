@@ -195,16 +195,12 @@ elif stage == "intelligence":
                       "model_seconds": models, "vader_turns_per_second": vader}))
     sys.exit(0)
 else:
-    import subprocess
+    from benchmarks.process_tree import run_sampled
     def qm_run(landing, warehouse):
-        # `qm run`, through a process of its own that reports the run's peak memory (MiB)
-        report = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True,"
-                  " capture_output=True);"
-                  " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
-        return float(subprocess.run(
-            [sys.executable, "-c", report, sys.executable, "-m", "orchestration.cli", "run",
-             "--landing", str(landing), "--warehouse", str(warehouse / "qm.duckdb")],
-            check=True, capture_output=True, text=True).stdout)
+        # `qm run` and every process it starts (dbt): the peak of their summed memory
+        return run_sampled([sys.executable, "-m", "orchestration.cli", "run", "--landing",
+                            str(landing), "--warehouse", str(warehouse / "qm.duckdb")],
+                           warehouse.parent / f"{stage}-qm-run.log")
     warehouse, first_load = folder / "wh", 0
     if stage == "incremental":
         # A day's run: the landing without its last day's exports (benchmarks/split_landing.py)
@@ -222,9 +218,9 @@ else:
                                             ).fetchone()[0]
         shutil.copytree(last, warehouse / "landing", dirs_exist_ok=True)
         started = time.perf_counter()
-        extra["peak_mib"] = qm_run(warehouse / "landing", warehouse)  # its own, not the first's
+        extra.update(qm_run(warehouse / "landing", warehouse))  # its own peak, not the first's
     else:
-        qm_run(folder / "landing", warehouse)
+        extra.update(qm_run(folder / "landing", warehouse))
     with duckdb.connect(str(warehouse / "qm.duckdb"), read_only=True) as connection:
         rows = connection.execute("select sum(rows_in) from raw.file_ledger"
                                   " where load_sequence >= ?", [first_load]).fetchall()[0][0]

@@ -212,7 +212,9 @@ else:
         earlier, last = split_landing(folder / "landing", [last_day.isoformat()])
         warehouse = folder / "incremental"
         shutil.copytree(earlier, warehouse / "landing")
-        qm_run(warehouse / "landing", warehouse)
+        tick = time.perf_counter()
+        first = qm_run(warehouse / "landing", warehouse)
+        extra["first_build"] = {"seconds": time.perf_counter() - tick, **first}
         with duckdb.connect(str(warehouse / "qm.duckdb"), read_only=True) as connection:
             first_load = connection.execute("select max(load_sequence) + 1 from raw.file_ledger"
                                             ).fetchone()[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import resource
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def run_sampled(command: list[str], log: Path, interval: float = 0.25) -> dict:
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command, log.read_text()[-4000:])
     if not holders:  # no /proc, or over before the first sample
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB; bytes on macOS
+        peak = peak / 1024 if sys.platform == "darwin" else peak
     ranked = sorted(holders.values(), key=lambda holder: -holder[1])
     return {
         "peak_mib": peak / 1024,

@@ -482,8 +482,8 @@ def main() -> int:
         choices=sorted(SCALE_GOALS),
         default=[],
         help="also measure the generator, the yardsticks, `qm run`, a day's incremental run"
-        " and the pages at this `qm generate --scale` preset (1m: about 30 min; 10m: about"
-        " 2 hours); repeat for both",
+        " and the pages at this `qm generate --scale` preset (1m: about 20 min; 10m: about"
+        " an hour); repeat for both",
     )
     parser.add_argument(
         "--smoke",

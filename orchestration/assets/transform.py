@@ -51,23 +51,25 @@ def _reported(events: Iterator, manifest: Mapping[str, Any], log) -> Iterator:
         yield event
 
 
-def _drained(events: Iterator) -> Iterator:
+def _drained(events: Iterator, manifest: Mapping[str, Any], warehouse) -> Iterator:
     """Every event of the dbt run, read to its end before the first is passed on, then
     dbt's error, if any, where it was raised. The table metadata attached to them is read
     from the build file, which dbt holds (DuckDB: one writing process) until it ends.
+
+    When reading the events fails before dbt has ended, dbt may still hold the file: the
+    events go on without table metadata, then the error itself (waiting for the file would
+    end, after Dagster's backoff, in a lock error that hides it).
     """
     received, failure = [], None
     try:
         received.extend(events)
     except Exception as error:  # re-raised after the events received before it
         failure = error
-
-    def replay() -> Iterator:
+    if failure is None:
+        yield from _with_table_metadata(received, manifest, warehouse)
+    else:
         yield from received
-        if failure is not None:
-            raise failure
-
-    return replay()
+        raise failure
 
 
 def _with_table_metadata(events: Iterator, manifest: Mapping[str, Any], warehouse) -> Iterator:
@@ -144,8 +146,8 @@ def warehouse_models(
                 del os.environ[name]
             else:
                 os.environ[name] = value
-    events = _drained(_reported(invocation.stream(), invocation.manifest, context.log))
-    yield from _with_table_metadata(events, invocation.manifest, warehouse)
+    events = _reported(invocation.stream(), invocation.manifest, context.log)
+    yield from _drained(events, invocation.manifest, warehouse)
     # Reached only when dbt built and tested what was selected: a failed build is redone
     # from the same loads next time (deleting and inserting a contact's rows again is
     # harmless). A build of some models only (a selection in Dagster's UI) is not recorded:

@@ -152,9 +152,17 @@ def test_the_run_logger_is_offered_beside_the_console(defs):
     assert {"console", "qm_run"} <= set(job.loggers)
 
 
+class _HeldWarehouse:
+    """A build file dbt still holds: opening it fails as DuckDB's lock does."""
+
+    def connect(self):
+        raise OSError("Could not set lock on file")
+
+
 def test_dbt_events_are_read_to_the_end_before_the_first_is_passed_on():
     """dbt's events are drained where waiting blocks (not in dagster-dbt's polling thread
-    pools); the events before an error still reach Dagster, then the error."""
+    pools); the events before an error still reach Dagster, then the error itself, without
+    waiting for the build file that dbt may still hold."""
     from orchestration.assets.transform import _drained
 
     read: list[str] = []
@@ -165,9 +173,9 @@ def test_dbt_events_are_read_to_the_end_before_the_first_is_passed_on():
             yield name
         raise RuntimeError("dbt exited with 1")
 
-    events = _drained(dbt_output())
-    assert read == ["stg_agents", "dim_agents"]  # all read before anything is passed on
+    events = _drained(dbt_output(), {}, _HeldWarehouse())
     assert next(events) == "stg_agents"
+    assert read == ["stg_agents", "dim_agents"]  # all read before anything is passed on
     assert next(events) == "dim_agents"
     with pytest.raises(RuntimeError, match="dbt exited with 1"):
         next(events)

@@ -1,20 +1,23 @@
 -- The four cells of each coaching session's difference in differences, one row per session
 -- × coached question × source (int_coaching_effectiveness_windows): the coached agent's and
 -- the controls' answers to the question in the before and after windows, and how many of
--- them passed. An answer counts when it is not N/A; it passes when it is not failed.
--- Answers are dated by attributed_at (the contact's start) and come from people's standard
--- evaluations of the agent (source `human`) or the machine's (`machine`), at the latest
--- revision (fct_evaluation_answers). Controls: every other agent with answers in either
--- window who was not coached on the question between exclusion_start and exclusion_end;
--- control_agents counts them.
--- How: rather than joining every answer to every window it falls in (sessions × answers in
--- a window: hundreds of millions of pairs at a year's scale), each agent's answers to a
--- question carry running counts in time order, and a window's count is the running count
--- at its end less the one at its start, looked up with an ASOF join (the last answer
--- before the boundary): four look-ups per session, source and agent, made in one ASOF join.
--- Each agent × question × source is numbered (series_id) so that the running counts sort and
--- the look-ups match on one integer rather than three text columns; only the questions and
--- sources some session is about are counted.
+-- them passed. The answers are those of coaching_effectiveness_answers: not N/A, dated by
+-- attributed_at (the contact's start), from people's standard evaluations of the agent
+-- (source `human`) or the machine's (`machine`), at the latest revision; one passes when it
+-- is not failed. Controls: every other agent with answers in either window who was not
+-- coached on the question between exclusion_start and exclusion_end; control_agents counts
+-- them.
+-- How, without looking at every agent for every window (windows × agents: 264M look-ups
+-- at 10M contacts):
+--   * a window's answers and passes by all agents: the running count of the question's
+--     answers (that source) at the window's end less the one at its start, looked up with
+--     an ASOF join (the last answer before the boundary);
+--   * the controls' sums: those of all agents less the coached agent's and the excluded
+--     agents' own (the few agents coached on the question near the session), looked up
+--     the same way on their own running counts;
+--   * the control agents: the agents answering the question (that source) at some time,
+--     less those with no answer in either window (int_coaching_effectiveness_idle_agents),
+--     less the coached and excluded agents with answers in one of them.
 with windows as (
     select * from {{ ref('int_coaching_effectiveness_windows') }}
 ),
@@ -23,45 +26,89 @@ answers as (
     select * from {{ ref('fct_evaluation_answers') }}
 ),
 
-sourced_answers as (
-    select
-        agent_id,
-        question_id,
-        attributed_at,
-        case when evaluation_type = 'auto' then 'machine' else 'human' end as source,
-        not is_failed as is_passed,
-    from answers
-    where not is_na
-        and (evaluation_type = 'auto' or (evaluation_type = 'standard' and is_agent_scored))
+idle_agents as (
+    select * from {{ ref('int_coaching_effectiveness_idle_agents') }}
 ),
 
--- every agent who answered a question some session is about (that source), numbered
-answering_agents as (
+counted_answers as (
+    {{- coaching_effectiveness_answers('answers') }}
+),
+
+-- every question × source some session is about, numbered
+series as (
     select
-        agent_id,
         question_id,
         source,
-        row_number() over () as series_id,
-    from (select distinct agent_id, question_id, source from sourced_answers)
-    where (question_id, source) in (select question_id, source from windows)
+        cast(row_number() over (order by question_id, source) as bigint) as series_id,
+    from (select distinct question_id, source from windows)
 ),
 
--- running counts of each agent's answers to a question, through each answer's time
--- (answers at the same instant share the count: the default RANGE frame includes peers)
-running_counts as (
+series_answers as (
     select
-        answering_agents.series_id,
-        sourced_answers.attributed_at,
-        count(*) over series as answers_through,
-        count(*) filter (where sourced_answers.is_passed) over series as passes_through,
-    from sourced_answers
-    inner join answering_agents
-        on sourced_answers.agent_id = answering_agents.agent_id
-        and sourced_answers.question_id = answering_agents.question_id
-        and sourced_answers.source = answering_agents.source
-    window series as (
-        partition by answering_agents.series_id order by sourced_answers.attributed_at
+        series.series_id,
+        counted_answers.agent_id,
+        counted_answers.attributed_at,
+        counted_answers.is_passed,
+    from counted_answers
+    inner join series
+        on counted_answers.question_id = series.question_id
+        and counted_answers.source = series.source
+),
+
+-- each window's boundaries on its series
+bounded as (
+    select
+        windows.coaching_id,
+        windows.question_id,
+        windows.source,
+        windows.agent_id,
+        windows.exclusion_start,
+        windows.exclusion_end,
+        series.series_id,
+        windows.before_start,
+        windows.before_end,
+        windows.after_start,
+        windows.after_end,
+    from windows
+    inner join series
+        on windows.question_id = series.question_id
+        and windows.source = series.source
+),
+
+-- each window once per boundary (a null boundary finds nothing: counted 0)
+window_boundaries as (
+    select * from bounded
+    unpivot include nulls (
+        boundary_at for boundary in (before_start, before_end, after_start, after_end)
     )
+),
+
+-- running counts of all agents' answers to a question (that source) through each instant
+-- (answers at the same instant share the count: the default RANGE frame includes peers).
+-- Passes are summed, not counted with a FILTER: DuckDB computes a filtered running count
+-- row by row over the whole partition, minutes on a question's answers at 1M contacts.
+series_counts as (
+    select
+        series_id,
+        attributed_at,
+        count(*) over ordered as answers_through,
+        sum(cast(is_passed as integer)) over ordered as passes_through,
+    from series_answers
+    window ordered as (partition by series_id order by attributed_at)
+),
+
+all_boundary_counts as (
+    select
+        window_boundaries.coaching_id,
+        window_boundaries.question_id,
+        window_boundaries.source,
+        window_boundaries.boundary,
+        coalesce(series_counts.answers_through, 0) as answers_through,
+        coalesce(series_counts.passes_through, 0) as passes_through,
+    from window_boundaries
+    asof left join series_counts
+        on window_boundaries.series_id = series_counts.series_id
+        and window_boundaries.boundary_at > series_counts.attributed_at
 ),
 
 -- every session on a question: who was coached on it, when
@@ -69,67 +116,81 @@ coached as (
     select distinct agent_id, question_id, held_at from windows
 ),
 
--- each window row with every agent who answered the question (that source) at some time
-candidates as (
-    select
-        windows.coaching_id,
-        windows.question_id,
-        windows.source,
-        windows.before_start,
-        windows.before_end,
-        windows.after_start,
-        windows.after_end,
-        answering_agents.series_id,
-        answering_agents.agent_id = windows.agent_id as is_coached_agent,
-        answering_agents.agent_id <> windows.agent_id and not exists (
-            select 1 from coached
-            where coached.agent_id = answering_agents.agent_id
-                and coached.question_id = windows.question_id
-                and coached.held_at >= windows.exclusion_start
-                and coached.held_at < windows.exclusion_end
-        ) as is_control,
-    from windows
-    inner join answering_agents
-        on windows.question_id = answering_agents.question_id
-        and windows.source = answering_agents.source
-),
-
--- each candidate once per window boundary (a null boundary, an empty window, finds nothing)
-candidate_boundaries as (
-    select * from candidates
-    unpivot include nulls (
-        boundary_at for boundary in (before_start, before_end, after_start, after_end)
-    )
-),
-
--- the running counts just before each boundary (0 before the agent's first answer): one
--- ASOF join for the four boundaries, so the running counts are sorted once, not four times
-boundary_counts as (
-    select
-        candidate_boundaries.coaching_id,
-        candidate_boundaries.question_id,
-        candidate_boundaries.source,
-        candidate_boundaries.series_id,
-        candidate_boundaries.is_coached_agent,
-        candidate_boundaries.is_control,
-        candidate_boundaries.boundary,
-        coalesce(running_counts.answers_through, 0) as answers_through,
-        coalesce(running_counts.passes_through, 0) as passes_through,
-    from candidate_boundaries
-    asof left join running_counts
-        on candidate_boundaries.series_id = running_counts.series_id
-        and candidate_boundaries.boundary_at > running_counts.attributed_at
-),
-
--- each candidate's answers and passes in the two windows: the count at the end less the one
--- at the start
-agent_cells as (
+-- the agents whose own counts are needed per window: the coached agent, and every other
+-- agent coached on the question between exclusion_start and exclusion_end (not a control)
+named_agents as (
     select
         coaching_id,
         question_id,
         source,
-        is_coached_agent,
-        is_control,
+        series_id,
+        agent_id,
+        true as is_coached_agent,
+    from bounded
+    union all
+    select distinct
+        bounded.coaching_id,
+        bounded.question_id,
+        bounded.source,
+        bounded.series_id,
+        coached.agent_id,
+        false as is_coached_agent,
+    from bounded
+    inner join coached
+        on coached.question_id = bounded.question_id
+        and coached.agent_id <> bounded.agent_id
+        and coached.held_at >= bounded.exclusion_start
+        and coached.held_at < bounded.exclusion_end
+),
+
+-- their running counts, on their own answers only
+named_counts as (
+    select
+        series_answers.series_id,
+        series_answers.agent_id,
+        series_answers.attributed_at,
+        count(*) over ordered as answers_through,
+        sum(cast(series_answers.is_passed as integer)) over ordered as passes_through,
+    from series_answers
+    where (series_answers.series_id, series_answers.agent_id) in (
+        select (series_id, agent_id) from named_agents
+    )
+    window ordered as (
+        partition by series_answers.series_id, series_answers.agent_id
+        order by series_answers.attributed_at
+    )
+),
+
+named_boundaries as (
+    select
+        named_agents.*,
+        window_boundaries.boundary,
+        window_boundaries.boundary_at,
+    from named_agents
+    inner join window_boundaries
+        on named_agents.coaching_id = window_boundaries.coaching_id
+        and named_agents.question_id = window_boundaries.question_id
+        and named_agents.source = window_boundaries.source
+),
+
+named_boundary_counts as (
+    select
+        named_boundaries.coaching_id,
+        named_boundaries.question_id,
+        named_boundaries.source,
+        named_boundaries.agent_id,
+        named_boundaries.is_coached_agent,
+        named_boundaries.boundary,
+        coalesce(named_counts.answers_through, 0) as answers_through,
+        coalesce(named_counts.passes_through, 0) as passes_through,
+    from named_boundaries
+    asof left join named_counts
+        on named_boundaries.series_id = named_counts.series_id
+        and named_boundaries.agent_id = named_counts.agent_id
+        and named_boundaries.boundary_at > named_counts.attributed_at
+),
+
+{%- set window_sums %}
         {%- for window in ['before', 'after'] %}
         {%- for measure in ['answers', 'passes'] %}
         sum({{ measure }}_through) filter (where boundary = '{{ window }}_end')
@@ -137,49 +198,105 @@ agent_cells as (
             as {{ window }}_{{ measure }},
         {%- endfor %}
         {%- endfor %}
-    from boundary_counts
-    group by coaching_id, question_id, source, series_id, is_coached_agent, is_control
-),
+{%- endset %}
 
-cells as (
+-- the answers and passes in each window: the count at its end less the one at its start
+all_cells as (
     select
         coaching_id,
         question_id,
         source,
-        cast(sum(before_answers) filter (where is_coached_agent) as bigint)
-            as agent_before_answers,
-        cast(sum(before_passes) filter (where is_coached_agent) as bigint)
-            as agent_before_passes,
-        cast(sum(after_answers) filter (where is_coached_agent) as bigint)
-            as agent_after_answers,
-        cast(sum(after_passes) filter (where is_coached_agent) as bigint)
-            as agent_after_passes,
-        count(*) filter (where is_control and before_answers + after_answers > 0)
-            as control_agents,
-        cast(sum(before_answers) filter (where is_control) as bigint)
-            as control_before_answers,
-        cast(sum(before_passes) filter (where is_control) as bigint)
-            as control_before_passes,
-        cast(sum(after_answers) filter (where is_control) as bigint)
-            as control_after_answers,
-        cast(sum(after_passes) filter (where is_control) as bigint)
-            as control_after_passes,
-    from agent_cells
+        {{- window_sums }}
+    from all_boundary_counts
     group by coaching_id, question_id, source
+),
+
+named_cells as (
+    select
+        coaching_id,
+        question_id,
+        source,
+        agent_id,
+        is_coached_agent,
+        {{- window_sums }}
+    from named_boundary_counts
+    group by coaching_id, question_id, source, agent_id, is_coached_agent
+),
+
+-- how many agents answered each question (that source) at some time
+answering_counts as (
+    select series_id, count(distinct agent_id) as answering_agents,
+    from series_answers
+    group by series_id
+),
+
+-- per window row: the coached agent's cells, the named agents' sums, and how many of
+-- them answered in either window
+named_totals as (
+    select
+        coaching_id,
+        question_id,
+        source,
+        {%- for window in ['before', 'after'] %}
+        {%- for measure in ['answers', 'passes'] %}
+        sum({{ window }}_{{ measure }}) filter (where is_coached_agent)
+            as agent_{{ window }}_{{ measure }},
+        sum({{ window }}_{{ measure }}) as named_{{ window }}_{{ measure }},
+        {%- endfor %}
+        {%- endfor %}
+        count(*) filter (where before_answers + after_answers > 0) as named_answering_agents,
+    from named_cells
+    group by coaching_id, question_id, source
+),
+
+-- the controls: all agents less the named ones
+cells as (
+    select
+        bounded.coaching_id,
+        bounded.question_id,
+        bounded.source,
+        {%- for window in ['before', 'after'] %}
+        {%- for measure in ['answers', 'passes'] %}
+        named_totals.agent_{{ window }}_{{ measure }},
+        {%- endfor %}
+        {%- endfor %}
+        coalesce(answering_counts.answering_agents, 0)
+        - coalesce(idle_agents.idle_agents, 0)
+        - coalesce(named_totals.named_answering_agents, 0) as control_agents,
+        {%- for window in ['before', 'after'] %}
+        {%- for measure in ['answers', 'passes'] %}
+        coalesce(all_cells.{{ window }}_{{ measure }}, 0)
+        - coalesce(named_totals.named_{{ window }}_{{ measure }}, 0)
+            as control_{{ window }}_{{ measure }},
+        {%- endfor %}
+        {%- endfor %}
+    from bounded
+    left join all_cells
+        on bounded.coaching_id = all_cells.coaching_id
+        and bounded.question_id = all_cells.question_id
+        and bounded.source = all_cells.source
+    left join idle_agents
+        on bounded.coaching_id = idle_agents.coaching_id
+        and bounded.question_id = idle_agents.question_id
+        and bounded.source = idle_agents.source
+    left join answering_counts
+        on bounded.series_id = answering_counts.series_id
+    left join named_totals
+        on bounded.coaching_id = named_totals.coaching_id
+        and bounded.question_id = named_totals.question_id
+        and bounded.source = named_totals.source
 ),
 
 final as (
     select
         windows.*,
-        coalesce(cells.agent_before_answers, 0) as agent_before_answers,
-        coalesce(cells.agent_before_passes, 0) as agent_before_passes,
-        coalesce(cells.agent_after_answers, 0) as agent_after_answers,
-        coalesce(cells.agent_after_passes, 0) as agent_after_passes,
-        coalesce(cells.control_agents, 0) as control_agents,
-        coalesce(cells.control_before_answers, 0) as control_before_answers,
-        coalesce(cells.control_before_passes, 0) as control_before_passes,
-        coalesce(cells.control_after_answers, 0) as control_after_answers,
-        coalesce(cells.control_after_passes, 0) as control_after_passes,
+        {%- for column in [
+            'agent_before_answers', 'agent_before_passes', 'agent_after_answers',
+            'agent_after_passes', 'control_agents', 'control_before_answers',
+            'control_before_passes', 'control_after_answers', 'control_after_passes',
+        ] %}
+        cast(coalesce(cells.{{ column }}, 0) as bigint) as {{ column }},
+        {%- endfor %}
     from windows
     left join cells
         on windows.coaching_id = cells.coaching_id

@@ -13,8 +13,8 @@
 --     answers (that source) at the window's end less the one at its start, looked up with
 --     an ASOF join (the last answer before the boundary);
 --   * the controls' sums: those of all agents less the coached agent's and the excluded
---     agents' own (the few agents coached on the question near the session), looked up
---     the same way on their own running counts;
+--     agents' own (those coached on the question near the session: a few at 1M contacts,
+--     half the agents at 10M), looked up the same way on their own running counts;
 --   * the control agents: the agents answering the question (that source) at some time,
 --     less those with no answer in either window (int_coaching_effectiveness_idle_agents),
 --     less the coached and excluded agents with answers in one of them.

@@ -23,6 +23,17 @@ def test_every_landed_row_is_loaded(warehouse, truth):
         assert ledger[name] == rows, name
 
 
+def test_interactions_are_stored_in_date_order(warehouse):
+    """The Interactions page asks fct_interactions for a range of days: stored in date
+    order, DuckDB reads only the row groups of those days (README, "Ten million")."""
+    (earlier_than_the_row_before,) = warehouse.execute(
+        "select count(*) filter (where interaction_date < previous) from ("
+        " select interaction_date, lag(interaction_date) over (order by rowid) as previous"
+        " from marts.fct_interactions)"
+    ).fetchone()
+    assert earlier_than_the_row_before == 0
+
+
 def test_restated_interactions_take_the_later_disposition(warehouse, truth):
     restated = truth["restated_interactions"]
     assert restated

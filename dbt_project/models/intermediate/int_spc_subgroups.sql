@@ -129,7 +129,7 @@ subgroups as (
 ),
 
 -- A subgroup's stage depends on its segment and its first day only, not on the metric or
--- the grain: it is assigned once per segment and day (about 0.5M at 10M contacts), not per
+-- the grain: it is assigned once per segment and day (0.8M at 10M contacts), not per
 -- subgroup (10M, whose grouping by series took 18 s there).
 segment_days as (
     select distinct segment_kind, segment_value, subgroup_start

@@ -40,8 +40,10 @@ lint: install
 	$(BIN)/ruff check orchestration dashboards tests benchmarks
 	$(BIN)/ruff format --check orchestration dashboards tests benchmarks
 
+## The suite in parallel processes (pytest-xdist), each test module whole in one of them.
+TEST_WORKERS ?= 2
 test: install e2e-deps lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 docs: install
 	$(QM) docs

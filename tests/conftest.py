@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +16,47 @@ import duckdb
 import pytest
 import yaml
 
+from tests.faults import survived
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # Small enough for CI, large enough for every export, the team change and a special cause.
 SAMPLE_ARGS = ["--seed", "11", "--agents", "24", "--days", "42"]
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist (`make test` runs two workers) each worker gets a data folder of its
+    own, before any test module is imported (`orchestration.assets.dbt_project` reads its
+    target path on import): two runs at once would otherwise share dbt's target and build
+    folders, the logs and Dagster's home. Removed when the worker ends."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return
+    home = Path(tempfile.mkdtemp(prefix=f"qm-test-{worker}-"))
+    os.environ["QM_HOME"] = str(home)
+    os.environ["DAGSTER_HOME"] = str(home / "data" / "dagster_home")
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+
+
+def pytest_sessionfinish(session) -> None:
+    """A worker hands the fault probes it ran to the controller, which prints the table."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fault_probes"] = survived.PROBES
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    survived.PROBES.update(getattr(node, "workeroutput", {}).get("fault_probes", {}))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fault-injection suite's table of the faults survived, at the end of the session."""
+    if not survived.PROBES:
+        return
+    terminalreporter.section("faults survived")
+    for line in survived.table():
+        terminalreporter.write_line(line)
 
 
 def free_port() -> int:

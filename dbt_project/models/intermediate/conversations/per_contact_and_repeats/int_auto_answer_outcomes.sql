@@ -49,7 +49,8 @@ questions_to_answer as (
         and interaction_forms.form_version = rules.form_version
 ),
 
--- the first turn of each `before` / `after` event
+-- the first turn of each `before` / `after` event (read from those hits only: few rules
+-- have such an event, and grouping every hit would make about one group per hit)
 first_events as (
     select
         interaction_id,
@@ -59,10 +60,13 @@ first_events as (
         min(turn_number) filter (where phrase_role = 'before') as before_event_turn,
         min(turn_number) filter (where phrase_role = 'after') as after_event_turn,
     from rule_hits
+    where phrase_role in ('before', 'after')
     group by all
 ),
 
--- the rule's own phrase matches that fall in its window
+-- the rule's own phrase matches that fall in its window. The window is the rule's, so the
+-- hits meet the few rules, not the contacts' questions: a hit of a question a contact does
+-- not answer is dropped where `decided` starts from the questions to answer.
 candidate_matches as (
     select
         rule_hits.interaction_id,
@@ -72,11 +76,10 @@ candidate_matches as (
         rule_hits.turn_index,
         rule_hits.turn_number,
     from rule_hits
-    inner join questions_to_answer
-        on rule_hits.interaction_id = questions_to_answer.interaction_id
-        and rule_hits.form_id = questions_to_answer.form_id
-        and rule_hits.form_version = questions_to_answer.form_version
-        and rule_hits.question_id = questions_to_answer.question_id
+    inner join rules
+        on rule_hits.form_id = rules.form_id
+        and rule_hits.form_version = rules.form_version
+        and rule_hits.question_id = rules.question_id
     left join first_events
         on rule_hits.interaction_id = first_events.interaction_id
         and rule_hits.form_id = first_events.form_id
@@ -84,14 +87,8 @@ candidate_matches as (
         and rule_hits.question_id = first_events.question_id
     where
         rule_hits.phrase_role = 'match'
-        and (
-            questions_to_answer.within_turns is null
-            or rule_hits.turn_number <= questions_to_answer.within_turns
-        )
-        and (
-            questions_to_answer.within_seconds is null
-            or rule_hits.begin_seconds < questions_to_answer.within_seconds
-        )
+        and (rules.within_turns is null or rule_hits.turn_number <= rules.within_turns)
+        and (rules.within_seconds is null or rule_hits.begin_seconds < rules.within_seconds)
         and (
             first_events.before_event_turn is null
             or rule_hits.turn_number < first_events.before_event_turn

@@ -7,7 +7,7 @@
         question_id,
         attributed_at,
         case when evaluation_type = 'auto' then 'machine' else 'human' end as source,
-        not is_failed as is_passed,
+        not is_failed as is_passed
     from {{ answers }}
     where not is_na
         and (evaluation_type = 'auto' or (evaluation_type = 'standard' and is_agent_scored))

@@ -10,7 +10,7 @@
             {% for key in keys %}{{ key }}, {% endfor %}
             {% if metric_column not in keys %}{{ metric_column }},{% endif %}
             {{ period_end }} as period_end,
-            unnest({{ candidate_segments }}, recursive := true),
+            unnest({{ candidate_segments }}, recursive := true)
         from {{ rows }}
     )
 
@@ -19,7 +19,7 @@
         targets.target,
         targets.direction as target_direction,
         targets.segment as target_segment,
-        targets.effective_from as target_effective_from,
+        targets.effective_from as target_effective_from
     from candidates
     inner join {{ ref('stg_quality_targets') }} as targets
         on targets.metric = candidates.{{ metric_column }}

@@ -11,7 +11,7 @@
             subgroup,
             cast(size as double) as n,
             cast(value as double) as count_value,
-            in_baseline,
+            in_baseline
         from {{ source }}
     ),
 
@@ -20,7 +20,7 @@
             series_id,
             stage,
             sum(count_value) / sum(n) as rate,
-            avg(count_value) as mean_count,
+            avg(count_value) as mean_count
         from subgroups
         where in_baseline
         group by series_id, stage
@@ -64,6 +64,6 @@
         greatest(center - {{ nsigmas }} * sigma, 0) as lcl,
         center + {{ nsigmas }} * sigma as ucl,
         sigma,
-        in_baseline,
+        in_baseline
     from limits
 {% endmacro %}

@@ -48,7 +48,7 @@
     {# The passes run on the subgroups' baseline flags (one row per subgroup), each pass
         charting the source's rows with the flags of the pass before. #}
     revisions (series_id, stage, subgroup_order, in_baseline, pass, is_revised) as (
-        select series_id, stage, subgroup_order, bool_and(in_baseline), 0, true,
+        select series_id, stage, subgroup_order, bool_and(in_baseline), 0, true
         from {{ source }}
         group by series_id, stage, subgroup_order
 
@@ -62,10 +62,10 @@
             revisions.pass + 1,
             bool_or(revisions.in_baseline and beyond.subgroup_order is not null) over (
                 partition by revisions.series_id, revisions.stage
-            ),
+            )
         from revisions
         left join (
-            select distinct series_id, stage, subgroup_order,
+            select distinct series_id, stage, subgroup_order
             from ({{ spc_chart(
                 '(select source_rows.* replace (flags.in_baseline as in_baseline) from '
                 ~ source ~ ' as source_rows inner join revisions as flags'
@@ -82,12 +82,12 @@
     ),
 
     revised_flags as (
-        select series_id, stage, subgroup_order, in_baseline, from revisions
+        select series_id, stage, subgroup_order, in_baseline from revisions
         qualify pass = max(pass) over (partition by series_id, stage)
     ),
 
     revised as (
-        select source_rows.* replace (revised_flags.in_baseline as in_baseline),
+        select source_rows.* replace (revised_flags.in_baseline as in_baseline)
         from {{ source }} as source_rows
         inner join revised_flags using (series_id, stage, subgroup_order)
     )

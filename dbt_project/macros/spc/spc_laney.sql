@@ -31,7 +31,7 @@
         greatest(plain.center - {{ nsigmas }} * plain.sigma * dispersion.sigma_z, 0) as lcl,
         plain.center + {{ nsigmas }} * plain.sigma * dispersion.sigma_z as ucl,
         plain.sigma * dispersion.sigma_z as sigma,
-        plain.in_baseline,
+        plain.in_baseline
     from plain
     inner join dispersion using (series_id, stage)
 {% endmacro %}
@@ -50,7 +50,7 @@
 {% macro spc_overdispersion(source, chart, summarised=false) %}
     {%- set location = {'p': 'p', 'u': 'u', 'xbar_s': 'xbar', 'xbar_r': 'xbar'}[chart] %}
     with baseline_points as (
-        select series_id, stage, subgroup_order, value, center, sigma,
+        select series_id, stage, subgroup_order, value, center, sigma
         from ({{ spc_chart(source, chart, summarised=summarised) }})
         where in_baseline and chart = '{{ location }}'
     ),
@@ -64,7 +64,7 @@
             {{ spc_moving_range('value') }} ^ 2 as square_step,
             sigma ^ 2 + lag(sigma) over (
                 partition by series_id, stage order by subgroup_order
-            ) ^ 2 as model_variance,
+            ) ^ 2 as model_variance
         from baseline_points
     ),
 
@@ -72,7 +72,7 @@
         select
             *,
             1 / nullif(model_variance, 0) ^ 2 as weight,
-            (square_step - model_variance) / 2 as excess_square,
+            (square_step - model_variance) / 2 as excess_square
         from pairs
     )
 
@@ -83,7 +83,7 @@
         count(moving_range) as moving_ranges_count,
         sum(weight * excess_square) as weighted_excess,
         sum(weight * center ^ 2) as weighted_level,
-        sum((weight * center ^ 2) ^ 2) as weighted_level_squares,
+        sum((weight * center ^ 2) ^ 2) as weighted_level_squares
     from weighted
     group by series_id, stage
 {% endmacro %}

@@ -25,7 +25,7 @@
             case when sigma > 0 then round((value - center) / sigma, 9) end as z,
             chart in ('xbar', 'i')
                 or (chart in ('p', 'np', 'c', 'u', 'laney_p', 'laney_u') and lcl > 0) as has_zones,
-            sign(round(value - lag(value) over series_order, 9)) as step_direction,
+            sign(round(value - lag(value) over series_order, 9)) as step_direction
         from {{ points }}
         window series_order as (partition by series_id, stage, chart order by subgroup_order)
     ),
@@ -55,9 +55,9 @@
                 where step_direction <> 0 and step_direction = -previous_direction
             ) over last_12_steps as alternations_of_12,
             count(*) filter (where abs(z) < 1) over last_15 as within_1_of_15,
-            count(*) filter (where abs(z) > 1) over last_8 as outside_1_of_8,
+            count(*) filter (where abs(z) > 1) over last_8 as outside_1_of_8
         from (
-            select *, lag(step_direction) over series_order as previous_direction,
+            select *, lag(step_direction) over series_order as previous_direction
             from scored
             window series_order as (partition by series_id, stage, chart order by subgroup_order)
         )
@@ -88,7 +88,7 @@
             has_zones and full_5 and (rises_of_5 = 5 or falls_of_5 = 5) as fires_5,
             has_zones and full_6 and alternations_of_12 = 12 as fires_6,
             has_zones and full_7 and within_1_of_15 = 15 as fires_7,
-            has_zones and full_8 and outside_1_of_8 = 8 as fires_8,
+            has_zones and full_8 and outside_1_of_8 = 8 as fires_8
         from windows
     )
 
@@ -102,14 +102,14 @@
         subgroup,
         '{{ rule }}' as rule,
         '{{ description }}' as rule_description,
-        points_{{ rule }} as points_involved,
+        points_{{ rule }} as points_involved
     from fired
     where coalesce(fires_{{ rule }}, false)
     {%- else %}
     select
         series_id, stage, chart, subgroup_order, subgroup,
-        null::varchar as rule, null::varchar as rule_description,
-        null::bigint[] as points_involved,
+        null::string as rule, null::string as rule_description,
+        null::bigint[] as points_involved
     from fired
     where false
     {%- endfor %}

@@ -13,7 +13,7 @@
             *,
             {{ spc_d2('n') }} as d2,
             {{ spc_d3('n') }} as d3,
-            {{ spc_moving_range('mean_value') }} as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range
         from subgroups
         where in_baseline
     ),
@@ -32,7 +32,7 @@
                 case when max(n) = 1 then avg(moving_range) / {{ spc_d2(2) }}
                 else sum(power(d2 / d3, 2) * range_value / d2)
                     / sum(power(d2 / d3, 2)) filter (where n > 1)
-                end {%- endif %} as sigma_hat,
+                end {%- endif %} as sigma_hat
         from stages
         left join baseline_points
             on stages.series_id = baseline_points.series_id
@@ -47,7 +47,7 @@
             baseline.sigma_hat / sqrt(subgroups.n) as sigma,
             row_number() over (
                 partition by subgroups.series_id, subgroups.stage order by subgroups.subgroup_order
-            ) as step,
+            ) as step
         from subgroups
         inner join baseline using (series_id, stage)
     )
@@ -64,7 +64,7 @@
             ordered.series_id,
             ordered.stage,
             ordered.step,
-            {{ ewma_lambda }} * ordered.mean_value + (1 - {{ ewma_lambda }}) * smoothed.ewma,
+            {{ ewma_lambda }} * ordered.mean_value + (1 - {{ ewma_lambda }}) * smoothed.ewma
         from smoothed
         inner join ordered
             on ordered.series_id = smoothed.series_id
@@ -79,7 +79,7 @@
             ordered.sigma * sqrt(
                 {{ ewma_lambda }} / (2 - {{ ewma_lambda }})
                 * (1 - power(1 - {{ ewma_lambda }}, 2 * ordered.step))
-            ) as ewma_sigma,
+            ) as ewma_sigma
         from ordered
         inner join smoothed using (series_id, stage, step)
     )
@@ -96,7 +96,7 @@
         center - {{ nsigmas }} * ewma_sigma as lcl,
         center + {{ nsigmas }} * ewma_sigma as ucl,
         ewma_sigma as sigma,
-        in_baseline,
+        in_baseline
     from limits
 {% endmacro %}
 
@@ -114,7 +114,7 @@
             greatest(0, ordered.mean_value - (ordered.center + {{ cusum_k }} * ordered.sigma)
                 + sums.upper_sum),
             greatest(0, (ordered.center - {{ cusum_k }} * ordered.sigma) - ordered.mean_value
-                + sums.lower_sum),
+                + sums.lower_sum)
         from sums
         inner join ordered
             on ordered.series_id = sums.series_id
@@ -123,10 +123,10 @@
     ),
 
     parts as (
-        select ordered.*, 'cusum_upper' as chart, sums.upper_sum as value,
+        select ordered.*, 'cusum_upper' as chart, sums.upper_sum as value
         from ordered inner join sums using (series_id, stage, step)
         union all
-        select ordered.*, 'cusum_lower' as chart, sums.lower_sum as value,
+        select ordered.*, 'cusum_lower' as chart, sums.lower_sum as value
         from ordered inner join sums using (series_id, stage, step)
     )
 
@@ -142,6 +142,6 @@
         0.0 as lcl,
         {{ cusum_h }} * sigma as ucl,
         sigma,
-        in_baseline,
+        in_baseline
     from parts
 {% endmacro %}

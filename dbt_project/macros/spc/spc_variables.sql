@@ -19,7 +19,7 @@
         cast(size as bigint) as n,
         value as mean_value,
         range_value,
-        sd_value,
+        sd_value
     from {{ source }}
     {%- else %}
     select
@@ -31,7 +31,7 @@
         count(*) as n,
         avg(value) as mean_value,
         max(value) - min(value) as range_value,
-        stddev_samp(value) as sd_value,
+        stddev_samp(value) as sd_value
     from {{ source }}
     group by series_id, stage, subgroup_order
     {%- endif %}
@@ -47,7 +47,7 @@
             *,
             {{ spc_d2('n') }} as d2,
             {{ spc_d3('n') }} as d3,
-            {{ spc_c4('n') }} as c4,
+            {{ spc_c4('n') }} as c4
         from subgroups
     ),
 
@@ -73,7 +73,7 @@
             'xbar' as chart,
             mean_value as value,
             baseline.grand_mean as center,
-            baseline.sigma_hat / sqrt(n) as sigma,
+            baseline.sigma_hat / sqrt(n) as sigma
         from with_constants
         inner join baseline using (series_id, stage)
 
@@ -106,7 +106,7 @@
     moving_ranges as (
         select
             *,
-            {{ spc_moving_range('mean_value') }} as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range
         from points
     ),
 
@@ -115,7 +115,7 @@
             series_id,
             stage,
             mean_value,
-            {{ spc_moving_range('mean_value') }} as moving_range,
+            {{ spc_moving_range('mean_value') }} as moving_range
         from points
         where in_baseline
     ),
@@ -141,7 +141,7 @@
             'i' as chart,
             mean_value as value,
             baseline.center,
-            baseline.sigma_hat as sigma,
+            baseline.sigma_hat as sigma
         from moving_ranges
         inner join baseline using (series_id, stage)
 
@@ -152,7 +152,7 @@
             'mr' as chart,
             moving_range as value,
             baseline.mean_moving_range as center,
-            {{ spc_d3(2) }} * baseline.sigma_hat as sigma,
+            {{ spc_d3(2) }} * baseline.sigma_hat as sigma
         from moving_ranges
         inner join baseline using (series_id, stage)
         where moving_range is not null
@@ -177,6 +177,6 @@
             else greatest(center - {{ nsigmas }} * sigma, 0) end as lcl,
         center + {{ nsigmas }} * sigma as ucl,
         sigma,
-        in_baseline,
+        in_baseline
     from {{ parts }}
 {% endmacro %}

@@ -68,7 +68,7 @@
 
 {#
   Newcombe's hybrid score interval of the difference of two independent proportions
-  p₁ − p₂ (Newcombe 1998, method 10; statsmodels' confint_proportions_2indep(method='newcomb')),
+  p₁ − p₂ (Newcombe 1998, method 10; statsmodels' confint_proportions_2indep(method='newcomb'))
   from each proportion's Wilson bounds (l, u):
     lower = (p₁ − p₂) − √((p₁ − l₁)² + (u₂ − p₂)²)
     upper = (p₁ − p₂) + √((u₁ − p₁)² + (p₂ − l₂)²)
@@ -110,7 +110,7 @@ with_previous as (
         previous.critical_fail_count as previous_critical_fail_count,
         previous.critical_fail_rate as previous_critical_fail_rate,
         previous.critical_fail_rate_lower as previous_critical_fail_rate_lower,
-        previous.critical_fail_rate_upper as previous_critical_fail_rate_upper,
+        previous.critical_fail_rate_upper as previous_critical_fail_rate_upper
     from {{ current }}
     left join {{ periods }} as previous
         on {{ current }}.{{ key }} = previous.{{ key }}
@@ -150,7 +150,7 @@ changes as (
             'previous_critical_fail_rate', 'previous_critical_fail_rate_lower',
             'previous_critical_fail_rate_upper', 1
         ) }}
-            as critical_fail_rate_change_upper,
+            as critical_fail_rate_change_upper
     from with_previous
 ),
 
@@ -163,7 +163,7 @@ change_intervals as (
             mean_score_change - mean_score_change_half_width > 0
             or mean_score_change + mean_score_change_half_width < 0,
             false
-        ) as is_mean_score_change_distinguishable,
+        ) as is_mean_score_change_distinguishable
     from changes
 )
 {%- endmacro %}

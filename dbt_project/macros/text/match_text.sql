@@ -4,5 +4,6 @@
     `contains(match_text(text), match_text(phrase))`: "hold" matches "on hold." but not
     "holder". Used by the conversation cues, the friction flags and the machine-scoring rules. -#}
 {% macro match_text(expression) -%}
-    (' ' || trim(regexp_replace(replace(lower({{ expression }}), '’', ''''), '[^a-z0-9'']+', ' ', 'g')) || ' ')
+    (' ' || trim({{ regexp_replace_all(
+        "replace(lower(" ~ expression ~ "), '’', '''')", "'[^a-z0-9'']+'", "' '") }}) || ' ')
 {%- endmacro %}

@@ -10,7 +10,7 @@ final as (
         coalesce(
             effective_to,
             lead(effective_from) over (partition by agent_id order by effective_from)
-        ) as valid_to,
+        ) as valid_to
     from agents
 )
 

@@ -35,7 +35,7 @@ answers_with_questions as (
         answers.answer,
         answers.answer_comment,
         answers.evidence_turn_index,
-        answers.evidence_text,
+        answers.evidence_text
     from evaluations
     inner join questions
         on evaluations.form_id = questions.form_id
@@ -54,7 +54,7 @@ scored as (
             when answer is null or answer = 'na' then null
             when question_type = 'yes_no' then case answer when 'yes' then 1.0 else 0.0 end
             else cast(answer as double) / max_points
-        end as question_score,
+        end as question_score
     from answers_with_questions
 ),
 
@@ -64,7 +64,7 @@ final as (
         -- A 'no' (or zero points on a scale question) on a critical question.
         coalesce(critical_level <> 'none' and question_score = 0, false) as is_critical_miss,
         -- Failed: a 'no', or less than half the points of a scale question.
-        coalesce(question_score < 0.5, false) as is_failed,
+        coalesce(question_score < 0.5, false) as is_failed
     from scored
 )
 

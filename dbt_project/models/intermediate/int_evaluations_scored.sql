@@ -18,7 +18,7 @@ failed_questions as (
         evaluation_id,
         revision,
         count(*) filter (where not is_na) as answered_questions_count,
-        count(*) filter (where is_failed and not is_na) as failed_questions_count,
+        count(*) filter (where is_failed and not is_na) as failed_questions_count
     from {{ ref('int_answers_scored') }}
     {{ only_changed_evaluations() }}
     group by evaluation_id, revision
@@ -31,7 +31,7 @@ evaluation_sections as (
         sum(section_weight * section_score) filter (where not is_na) as weighted_score,
         sum(section_weight) filter (where not is_na) as answered_section_weight,
         count(*) filter (where is_na) as na_sections_count,
-        bool_or(has_form_critical_miss) as is_critical_fail,
+        bool_or(has_form_critical_miss) as is_critical_fail
     from sections
     group by evaluation_id, revision
 ),
@@ -47,7 +47,7 @@ scored as (
                 / evaluation_sections.answered_section_weight
         end as score_before_critical,
         failed_questions.answered_questions_count,
-        failed_questions.failed_questions_count,
+        failed_questions.failed_questions_count
     from evaluations
     left join evaluation_sections
         on evaluations.evaluation_id = evaluation_sections.evaluation_id
@@ -62,7 +62,7 @@ final as (
         *,
         case when is_critical_fail then 0.0 else score_before_critical end as score,
         revision = max(revision) over (partition by evaluation_id) as is_latest_revision,
-        count(*) over (partition by evaluation_id) as revisions_count,
+        count(*) over (partition by evaluation_id) as revisions_count
     from scored
 )
 

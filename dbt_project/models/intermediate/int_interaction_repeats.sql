@@ -16,7 +16,7 @@ customer_contacts as (
         ) as previous_started_at,
         lead(started_at) over (
             partition by customer_id order by started_at, interaction_id
-        ) as next_started_at,
+        ) as next_started_at
     from interactions
     where customer_id is not null
 ),
@@ -29,7 +29,7 @@ final as (
         coalesce(previous_started_at >= started_at - {{ repeat_contact_window() }}, false)
             as is_repeat_contact,
         coalesce(next_started_at <= started_at + {{ repeat_contact_window() }}, false)
-            as has_repeat_within_7_days,
+            as has_repeat_within_7_days
     from customer_contacts
 )
 

@@ -5,7 +5,7 @@
 {{ 'union all' if not loop.first }}
 select
     '{{ metric.metric }}' as metric,
-    cast({{ metric.detail or "''" }} as varchar) as metric_detail,
+    cast({{ metric.detail or "''" }} as string) as metric_detail,
     cast({{ metric.at }} as timestamp) as observed_at,
     cast({{ metric.arrives or metric.at }} as timestamp) as arrived_at,
     cast({{ metric.value }} as double) as value,
@@ -14,7 +14,7 @@ select
     team_name,
     queue,
     channel,
-    agent_id,
+    agent_id
 from {{ ref(metric.model) }}
 where ({{ metric.where }}) and {{ metric.at }} is not null
 {%- endfor %}

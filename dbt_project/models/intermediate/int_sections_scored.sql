@@ -19,7 +19,7 @@ sections as (
         sum(question_weight) filter (where not is_na) as answered_weight,
         count(*) filter (where not is_na) as answered_questions_count,
         bool_or(is_critical_miss and critical_level = 'section') as has_section_critical_miss,
-        bool_or(is_critical_miss and critical_level = 'form') as has_form_critical_miss,
+        bool_or(is_critical_miss and critical_level = 'form') as has_form_critical_miss
     from answers
     group by evaluation_id, revision, section_id
 ),
@@ -39,7 +39,7 @@ final as (
             when coalesce(answered_weight, 0) = 0 then null
             when has_section_critical_miss then 0.0
             else weighted_points / answered_weight
-        end as section_score,
+        end as section_score
     from sections
 )
 

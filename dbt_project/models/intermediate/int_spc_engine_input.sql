@@ -14,12 +14,12 @@ final as (
         chart,
         stage,
         subgroup_order,
-        cast(subgroup_start as varchar) as subgroup,
+        cast(subgroup_start as string) as subgroup,
         case when chart in ('p', 'np', 'c', 'u') then value_sum else mean_value end as value,
         cast(units as double) as size,
         sd_value,
         range_value,
-        in_baseline,
+        in_baseline
     from subgroups
 )
 

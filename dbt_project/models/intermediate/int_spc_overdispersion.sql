@@ -26,13 +26,13 @@ overdispersion_modes (metric, mode) as (
 ),
 
 series_metrics as (
-    select distinct series_id, metric, metric_detail, chart, grain, segment_kind,
+    select distinct series_id, metric, metric_detail, chart, grain, segment_kind
     from {{ ref('int_spc_subgroups') }}
 ),
 
 {%- for chart in charts %}
 input_{{ chart }} as (
-    select * exclude (chart) from engine_input where chart = '{{ chart }}'
+    select {{ star_except(['chart']) }} from engine_input where chart = '{{ chart }}'
 ),
 {%- endfor %}
 
@@ -63,7 +63,7 @@ series_stages as (
         measured.weighted_level_squares,
         series_metrics.metric_detail,
         series_metrics.grain,
-        series_metrics.segment_kind,
+        series_metrics.segment_kind
     from measured
     inner join series_metrics using (series_id)
     inner join overdispersion_modes using (metric)
@@ -78,7 +78,7 @@ families as (
             as family_relative_between_variance,
         -- about 0.62 degrees of freedom per (effective) pair, as for moving ranges
         0.62 * sum(weighted_level) ^ 2 / nullif(sum(weighted_level_squares), 0)
-            as family_degrees_of_freedom,
+            as family_degrees_of_freedom
     from series_stages
     where segment_kind <> 'agent'
     group by all
@@ -86,9 +86,9 @@ families as (
 
 final as (
     select
-        series_stages.* exclude (weighted_excess, weighted_level, weighted_level_squares),
+        {{ star_except(['weighted_excess', 'weighted_level', 'weighted_level_squares'], 'series_stages') }},
         families.family_relative_between_variance,
-        families.family_degrees_of_freedom,
+        families.family_degrees_of_freedom
     from series_stages
     left join families using (metric, metric_detail, grain)
 )

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from orchestration.spark.frames import local_relation
+
 
 def two_sided(lower, upper):
     return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
@@ -94,7 +96,7 @@ def shift_p_values(frame):
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    frame = dbt.ref("int_spc_shift_windows").df()
+    frame = local_relation(dbt.ref("int_spc_shift_windows")).df()
     # typed explicitly: an empty warehouse still gets a varchar key and double p-values
     return pd.DataFrame(
         {

@@ -48,7 +48,7 @@ latest_complete as (
         metric,
         grain,
         max(subgroup_start) as last_subgroup_start,
-        any_value(cast(subgroup_end - subgroup_start + 1 as integer)) as grain_days,
+        any_value(cast(subgroup_end - subgroup_start + 1 as integer)) as grain_days
     from subgroups
     where not is_provisional
     group by metric, grain
@@ -57,7 +57,7 @@ latest_complete as (
 current_stage as (
     select
         series_id,
-        max(stage) as stage,
+        max(stage) as stage
     from subgroups
     where not is_provisional
     group by series_id
@@ -67,7 +67,7 @@ baseline_period as (
     select
         subgroups.series_id,
         subgroups.stage,
-        max(subgroups.subgroup_start) filter (where subgroups.in_baseline) as baseline_last_start,
+        max(subgroups.subgroup_start) filter (where subgroups.in_baseline) as baseline_last_start
     from subgroups
     inner join current_stage using (series_id, stage)
     group by subgroups.series_id, subgroups.stage
@@ -83,7 +83,7 @@ series as (
         points.segment_value,
         points.chart_type,
         points.test_family,
-        points.stage,
+        points.stage
     from points
     inner join current_stage using (series_id, stage)
 ),
@@ -95,7 +95,7 @@ windows as (
         latest_complete.last_subgroup_start
             - (window_lengths.window_subgroups - 1) * latest_complete.grain_days as window_start,
         latest_complete.last_subgroup_start + (latest_complete.grain_days - 1) as window_end,
-        baseline_period.baseline_last_start,
+        baseline_period.baseline_last_start
     from series
     inner join latest_complete using (metric, grain)
     inner join window_lengths using (grain)
@@ -111,7 +111,7 @@ baseline as (
         sum(points.n) as baseline_units,
         sum(points.n ^ 2) as baseline_units_squared,
         sum(round(points.value * points.n)) as baseline_count,
-        count(*) as baseline_subgroups,
+        count(*) as baseline_subgroups
     from points
     inner join current_stage using (series_id, stage)
     where points.in_baseline
@@ -127,7 +127,7 @@ baseline_subgroups as (
         engine_input.value,
         engine_input.sd_value,
         sum(engine_input.size * engine_input.value) over stage_rows
-            / sum(engine_input.size) over stage_rows as baseline_mean,
+            / sum(engine_input.size) over stage_rows as baseline_mean
     from {{ ref('int_spc_engine_input') }} as engine_input
     inner join points
         on points.series_id = engine_input.series_id
@@ -148,7 +148,7 @@ baseline_spread as (
             (sum((size - 1) * coalesce(sd_value, 0) ^ 2) + sum(size * (value - baseline_mean) ^ 2))
             / (sum(size) - 1)
         ) as observation_sd,
-        cast(sum(size) - 1 as bigint) as spread_degrees_of_freedom,
+        cast(sum(size) - 1 as bigint) as spread_degrees_of_freedom
     from baseline_subgroups
     group by series_id, stage
     having sum(size) > 1
@@ -161,7 +161,7 @@ daily_units as (
         segment_kind,
         segment_value,
         subgroup_start as day,
-        units,
+        units
     from subgroups
     where grain = 'day'
 ),
@@ -170,7 +170,7 @@ window_days as (
     select
         windows.series_id,
         windows.window_subgroups,
-        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as window_concentration,
+        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as window_concentration
     from windows
     inner join daily_units
         on daily_units.metric = windows.metric
@@ -184,7 +184,7 @@ window_days as (
 baseline_days as (
     select
         points.series_id,
-        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as baseline_concentration,
+        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as baseline_concentration
     from points
     inner join current_stage using (series_id, stage)
     inner join daily_units
@@ -203,7 +203,7 @@ families as (
         nullif(metric_detail, '') as metric_detail,
         grain,
         family_relative_between_variance,
-        family_degrees_of_freedom,
+        family_degrees_of_freedom
     from overdispersion
 ),
 
@@ -211,7 +211,7 @@ metric_spread as (
     -- the standard deviation of all of a metric's observations: a floor for any one series',
     -- because a few baseline evaluations without an auto-fail (score 0) say little about
     -- how much scores vary
-    select metric, nullif(metric_detail, '') as metric_detail, stddev_samp(value) as metric_sd,
+    select metric, nullif(metric_detail, '') as metric_detail, stddev_samp(value) as metric_sd
     from {{ ref('int_metric_observations') }}
     group by metric, metric_detail
 ),
@@ -223,7 +223,7 @@ window_points as (
         sum(points.n) as window_units,
         sum(points.n ^ 2) as window_units_squared,
         sum(points.value * points.n) as window_total,
-        count(*) as window_points,
+        count(*) as window_points
     from windows
     inner join points
         on points.series_id = windows.series_id
@@ -238,7 +238,7 @@ window_signals as (
     select
         windows.series_id,
         windows.window_subgroups,
-        string_agg(distinct signals.rule, ';' order by signals.rule) as window_rules_fired,
+        string_agg(distinct signals.rule, ';' order by signals.rule) as window_rules_fired
     from windows
     inner join {{ ref('mart_spc_signals') }} as signals
         on signals.series_id = windows.series_id
@@ -292,7 +292,7 @@ final as (
         ) as between_variance,
         coalesce(
             day_family.family_degrees_of_freedom, own_family.family_degrees_of_freedom
-        ) as between_variance_degrees_of_freedom,
+        ) as between_variance_degrees_of_freedom
     from windows
     inner join window_points using (series_id, window_subgroups)
     left join window_signals using (series_id, window_subgroups)

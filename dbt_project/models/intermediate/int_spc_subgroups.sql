@@ -90,7 +90,7 @@ cells as (
         sum(value) as value_sum,
         avg(value) as mean_value,
         stddev_samp(value) as sd_value,
-        max(value) - min(value) as range_value,
+        max(value) - min(value) as range_value
     from observations
     group by grouping sets (
         {%- for grain in spc['grains'] %}
@@ -107,7 +107,7 @@ subgroups as (
     select
         concat_ws('|', metric, nullif(metric_detail, ''), grain, segment_kind, segment_value)
             as series_id,
-        *,
+        *
     from (
         select
             cells.metric,
@@ -121,7 +121,7 @@ subgroups as (
             cells.value_sum,
             cells.mean_value,
             cells.sd_value,
-            cells.range_value,
+            cells.range_value
         from cells
         inner join charted using (metric, segment_kind, grain)
     )
@@ -142,10 +142,10 @@ staged as (
         segment_days.segment_value,
         segment_days.subgroup_start,
         1 + count(process_changes.change_id) as stage,
-        arg_max(
+        max_by(
             process_changes.change_id || ': ' || process_changes.description,
             {row: process_changes.effective_at, change: process_changes.change_id}
-        ) as stage_started_by,
+        ) as stage_started_by
     from segment_days
     left join process_changes
         on cast(process_changes.effective_at as date) <= segment_days.subgroup_start
@@ -168,7 +168,7 @@ completeness as (
         subgroups.subgroup_start + (grain_settings.grain_days - 1) as subgroup_end,
         subgroups.subgroup_start + (grain_settings.grain_days - 1)
             + metric_settings.complete_after_days <= as_of.as_of_date as is_complete,
-        as_of.as_of_date,
+        as_of.as_of_date
     from subgroups
     inner join staged using (segment_kind, segment_value, subgroup_start)
     inner join grain_settings using (grain)
@@ -201,7 +201,7 @@ final as (
         -- the README's stack notes): one sorted window for both columns.
         is_complete and sum(cast(is_complete as integer)) over stage_so_far
             <= baseline_subgroups as in_baseline,
-        as_of_date,
+        as_of_date
     from completeness
     window stage_so_far as (
         partition by series_id, stage

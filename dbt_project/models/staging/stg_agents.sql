@@ -18,7 +18,7 @@ renamed as (
         vendor,
         hired_at,
         effective_from,
-        effective_to,
+        effective_to
     from latest
 )
 

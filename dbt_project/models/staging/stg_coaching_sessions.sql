@@ -16,7 +16,7 @@ renamed as (
         question_ids,
         evaluation_ids,
         notes as coaching_notes,
-        acknowledged_at,
+        acknowledged_at
     from latest
 )
 

@@ -15,7 +15,7 @@ renamed as (
         csat,
         nps,
         customer_reported_resolved as is_customer_reported_resolved,
-        comment as survey_comment,
+        comment as survey_comment
     from latest
 )
 

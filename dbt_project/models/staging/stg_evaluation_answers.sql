@@ -13,7 +13,7 @@ renamed as (
         revision,
         question_id,
         lower(answer) as answer,
-        comment as answer_comment,
+        comment as answer_comment
     from latest
 )
 

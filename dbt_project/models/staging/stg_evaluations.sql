@@ -19,7 +19,7 @@ renamed as (
         evaluation_type,
         started_at,
         submitted_at,
-        updated_at,
+        updated_at
     from latest
 )
 

@@ -17,7 +17,7 @@ renamed as (
         question_weight,
         critical as critical_level,
         na_allowed as is_na_allowed,
-        auto_rule,
+        auto_rule
     from source
 )
 

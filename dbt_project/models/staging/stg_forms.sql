@@ -8,7 +8,7 @@ renamed as (
         form_version,
         form_name,
         effective_from,
-        definition,
+        definition
     from source
 )
 

@@ -29,7 +29,7 @@ renamed as (
         abandoned as is_abandoned,
         resolved as is_resolved,
         updated_at,
-        _source_file as source_file,
+        _source_file as source_file
     from latest
 )
 

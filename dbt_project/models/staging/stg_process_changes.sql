@@ -14,7 +14,7 @@ renamed as (
         scope,
         split_part(scope, ':', 1) as scope_kind,
         nullif(substr(scope, length(split_part(scope, ':', 1)) + 2), '') as scope_value,
-        description,
+        description
     from latest
 )
 

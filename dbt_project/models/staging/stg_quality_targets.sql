@@ -15,7 +15,7 @@ renamed as (
         nullif(substr(segment, length(split_part(segment, ':', 1)) + 2), '') as segment_value,
         target,
         direction,
-        effective_from,
+        effective_from
     from latest
 )
 

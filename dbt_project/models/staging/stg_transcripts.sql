@@ -26,7 +26,7 @@ renamed as (
         speaker,
         begin_offset_ms,
         end_offset_ms,
-        text as turn_text,
+        text as turn_text
     from latest
 )
 

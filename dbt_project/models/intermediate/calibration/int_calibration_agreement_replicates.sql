@@ -35,7 +35,7 @@ unit_categories as (
         question_id,
         unit_index,
         answer_category,
-        count(*) as category_count,
+        count(*) as category_count
     from ratings
     where answer_category is not null
     group by all
@@ -48,7 +48,7 @@ unit_agreement as (
         unit_index,
         sum(category_count) as ratings_count,
         sum(category_count * (category_count - 1))
-        / (sum(category_count) * (sum(category_count) - 1)) as unit_agreement,
+        / (sum(category_count) * (sum(category_count) - 1)) as unit_agreement
     from unit_categories
     group by all
     having sum(category_count) >= 2
@@ -62,7 +62,7 @@ replicate_agreement as (
         sum(weights.weight) as kappa_units_count,
         sum(weights.weight * unit_agreement.ratings_count) as kappa_ratings_count,
         sum(weights.weight * unit_agreement.unit_agreement)
-        / sum(weights.weight) as observed_agreement,
+        / sum(weights.weight) as observed_agreement
     from weights
     inner join unit_agreement
         on weights.form_id = unit_agreement.form_id
@@ -76,7 +76,7 @@ replicate_categories as (
         unit_categories.question_id,
         weights.replicate,
         unit_categories.answer_category,
-        sum(weights.weight * unit_categories.category_count) as category_ratings,
+        sum(weights.weight * unit_categories.category_count) as category_ratings
     from weights
     inner join unit_categories
         on weights.form_id = unit_categories.form_id
@@ -104,7 +104,7 @@ replicate_kappa as (
                 / replicate_agreement.kappa_ratings_count,
                 2
             )
-        ) as expected_agreement,
+        ) as expected_agreement
     from replicate_agreement
     inner join replicate_categories
         on replicate_agreement.form_id = replicate_categories.form_id
@@ -123,7 +123,7 @@ unit_values as (
         sum(rating_value) as value_sum,
         sum(rating_value * rating_value) as value_square_sum,
         min(rating_value) as value_min,
-        max(rating_value) as value_max,
+        max(rating_value) as value_max
     from ratings
     where rating_value is not null
     group by all
@@ -147,7 +147,7 @@ replicate_values as (
             )
             / (unit_values.values_count - 1)
         ) as within_unit_squares,
-        max(unit_values.value_max) > min(unit_values.value_min) as has_spread,
+        max(unit_values.value_max) > min(unit_values.value_min) as has_spread
     from weights
     inner join unit_values
         on weights.form_id = unit_values.form_id
@@ -165,7 +165,7 @@ replicate_alpha as (
         within_unit_squares,
         -- Σ over ordered pairs of any two values
         2 * values_count * value_square_sum - 2 * value_sum * value_sum as all_pairs_squares,
-        has_spread,
+        has_spread
     from replicate_values
 ),
 
@@ -181,7 +181,7 @@ replicate_disagreement as (
             when has_spread
                 then (all_pairs_squares - (values_count - 1) * within_unit_squares)
                 / all_pairs_squares
-        end as krippendorff_alpha,
+        end as krippendorff_alpha
     from replicate_alpha
 ),
 
@@ -211,7 +211,7 @@ final as (
         cast(coalesce(replicate_disagreement.values_count, 0) as integer) as alpha_values_count,
         replicate_disagreement.observed_disagreement,
         replicate_disagreement.expected_disagreement,
-        replicate_disagreement.krippendorff_alpha,
+        replicate_disagreement.krippendorff_alpha
     from replicate_keys
     left join replicate_kappa
         on replicate_keys.form_id = replicate_kappa.form_id

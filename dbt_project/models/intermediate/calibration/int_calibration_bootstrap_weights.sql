@@ -16,14 +16,14 @@ with ratings as (
 units as (
     select distinct
         form_id,
-        unit_index,
+        unit_index
     from ratings
 ),
 
 forms as (
     select
         form_id,
-        count(*) as units_count,
+        count(*) as units_count
     from units
     group by form_id
 ),
@@ -33,7 +33,7 @@ draws as (
         forms.form_id,
         replicates.replicate,
         forms.units_count,
-        unnest(range(1, forms.units_count + 1)) as draw,
+        unnest(range(1, forms.units_count + 1)) as draw
     from forms
     cross join
         (select unnest(range(1, {{ replicates }} + 1)) as replicate) as replicates
@@ -50,7 +50,7 @@ drawn_units as (
                 ) as ubigint
             ) % units_count
             as integer
-        ) as unit_index,
+        ) as unit_index
     from draws
 ),
 
@@ -59,7 +59,7 @@ resampled as (
         form_id,
         cast(replicate as integer) as replicate,
         unit_index,
-        cast(count(*) as integer) as weight,
+        cast(count(*) as integer) as weight
     from drawn_units
     group by form_id, replicate, unit_index
 ),
@@ -69,7 +69,7 @@ sample as (
         form_id,
         0 as replicate,
         cast(unit_index as integer) as unit_index,
-        1 as weight,
+        1 as weight
     from units
 ),
 

@@ -16,7 +16,7 @@ contacts as (
         form_id,
         interaction_id,
         count(*) as scores_count,
-        sum(rating_value) as score_sum,
+        sum(rating_value) as score_sum
     from ratings
     group by form_id, interaction_id
     having count(*) >= 2
@@ -34,7 +34,7 @@ final as (
             as consensus_score,
         ratings.rating_value
         - (contacts.score_sum - ratings.rating_value) / (contacts.scores_count - 1)
-            as deviation,
+            as deviation
     from ratings
     inner join contacts
         on ratings.form_id = contacts.form_id

@@ -15,7 +15,7 @@ evaluators as (
         avg(score) as mean_score,
         avg(consensus_score) as mean_consensus_score,
         avg(deviation) as mean_deviation,
-        {{ sample_spread('stddev_samp', 'deviation') }} as deviation_sd,
+        {{ sample_spread('stddev_samp', 'deviation') }} as deviation_sd
     from deviations
     group by form_id, evaluator_id
 ),
@@ -28,7 +28,7 @@ final as (
             count(*) filter (where calibration_contacts_count >= 2)
                 over (partition by form_id)
             as integer
-        ) as evaluators_compared,
+        ) as evaluators_compared
     from evaluators
 )
 

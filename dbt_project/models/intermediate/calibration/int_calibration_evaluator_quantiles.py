@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from orchestration.spark.frames import local_relation
+
 
 def adjusted_quantiles(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per form × evaluator: the adjusted level and its two-sided t quantile."""
@@ -37,4 +39,4 @@ def adjusted_quantiles(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return adjusted_quantiles(dbt.ref("int_calibration_evaluator_deviations").df())
+    return adjusted_quantiles(local_relation(dbt.ref("int_calibration_evaluator_deviations")).df())

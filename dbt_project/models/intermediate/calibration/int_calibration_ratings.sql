@@ -20,7 +20,7 @@ units as (
     select
         form_id,
         interaction_id,
-        row_number() over (partition by form_id order by interaction_id) as unit_index,
+        row_number() over (partition by form_id order by interaction_id) as unit_index
     from evaluations
     group by form_id, interaction_id
     having count(*) >= 2
@@ -35,7 +35,7 @@ question_ratings as (
         answers.evaluation_id,
         answers.evaluator_id,
         case when answers.is_na then 'na' else answers.answer end as answer_category,
-        answers.question_score as rating_value,
+        answers.question_score as rating_value
     from answers
 ),
 
@@ -47,8 +47,8 @@ score_ratings as (
         interaction_id,
         evaluation_id,
         evaluator_id,
-        cast(null as varchar) as answer_category,
-        score as rating_value,
+        cast(null as string) as answer_category,
+        score as rating_value
     from evaluations
 ),
 
@@ -68,7 +68,7 @@ final as (
         ratings.evaluation_id,
         ratings.evaluator_id,
         ratings.answer_category,
-        cast(ratings.rating_value as double) as rating_value,
+        cast(ratings.rating_value as double) as rating_value
     from ratings
     inner join units
         on ratings.form_id = units.form_id

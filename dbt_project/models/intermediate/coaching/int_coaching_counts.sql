@@ -16,7 +16,7 @@ agent_counts as (
         any_value(window_end) as window_end,
         count(*) as agent_units,
         count(*) filter (where is_miss) as agent_misses,
-        count(distinct interaction_id) as agent_contacts,
+        count(distinct interaction_id) as agent_contacts
     from observations
     group by all
 ),
@@ -35,7 +35,7 @@ final as (
         sum(agent_units) over team_behaviour - agent_units as peer_units,
         sum(agent_misses) over team_behaviour - agent_misses as peer_misses,
         {{ var('coaching')['min_observations'] }} as min_observations,
-        {{ var('coaching')['false_discovery_rate'] }} as false_discovery_rate,
+        {{ var('coaching')['false_discovery_rate'] }} as false_discovery_rate
     from agent_counts
     window team_behaviour as (partition by team_id, source, behaviour_id)
 )

@@ -39,7 +39,7 @@ series as (
     select
         question_id,
         source,
-        cast(row_number() over (order by question_id, source) as bigint) as series_id,
+        cast(row_number() over (order by question_id, source) as bigint) as series_id
     from (select distinct question_id, source from windows)
 ),
 
@@ -48,7 +48,7 @@ series_answers as (
         series.series_id,
         counted_answers.agent_id,
         counted_answers.attributed_at,
-        counted_answers.is_passed,
+        counted_answers.is_passed
     from counted_answers
     inner join series
         on counted_answers.question_id = series.question_id
@@ -68,7 +68,7 @@ bounded as (
         windows.before_start,
         windows.before_end,
         windows.after_start,
-        windows.after_end,
+        windows.after_end
     from windows
     inner join series
         on windows.question_id = series.question_id
@@ -92,7 +92,7 @@ series_counts as (
         series_id,
         attributed_at,
         count(*) over ordered as answers_through,
-        sum(cast(is_passed as integer)) over ordered as passes_through,
+        sum(cast(is_passed as integer)) over ordered as passes_through
     from series_answers
     window ordered as (partition by series_id order by attributed_at)
 ),
@@ -104,7 +104,7 @@ all_boundary_counts as (
         window_boundaries.source,
         window_boundaries.boundary,
         coalesce(series_counts.answers_through, 0) as answers_through,
-        coalesce(series_counts.passes_through, 0) as passes_through,
+        coalesce(series_counts.passes_through, 0) as passes_through
     from window_boundaries
     asof left join series_counts
         on window_boundaries.series_id = series_counts.series_id
@@ -125,7 +125,7 @@ named_agents as (
         source,
         series_id,
         agent_id,
-        true as is_coached_agent,
+        true as is_coached_agent
     from bounded
     union all
     select distinct
@@ -134,7 +134,7 @@ named_agents as (
         bounded.source,
         bounded.series_id,
         coached.agent_id,
-        false as is_coached_agent,
+        false as is_coached_agent
     from bounded
     inner join coached
         on coached.question_id = bounded.question_id
@@ -150,7 +150,7 @@ named_counts as (
         series_answers.agent_id,
         series_answers.attributed_at,
         count(*) over ordered as answers_through,
-        sum(cast(series_answers.is_passed as integer)) over ordered as passes_through,
+        sum(cast(series_answers.is_passed as integer)) over ordered as passes_through
     from series_answers
     where (series_answers.series_id, series_answers.agent_id) in (
         select (series_id, agent_id) from named_agents
@@ -165,7 +165,7 @@ named_boundaries as (
     select
         named_agents.*,
         window_boundaries.boundary,
-        window_boundaries.boundary_at,
+        window_boundaries.boundary_at
     from named_agents
     inner join window_boundaries
         on named_agents.coaching_id = window_boundaries.coaching_id
@@ -182,7 +182,7 @@ named_boundary_counts as (
         named_boundaries.is_coached_agent,
         named_boundaries.boundary,
         coalesce(named_counts.answers_through, 0) as answers_through,
-        coalesce(named_counts.passes_through, 0) as passes_through,
+        coalesce(named_counts.passes_through, 0) as passes_through
     from named_boundaries
     asof left join named_counts
         on named_boundaries.series_id = named_counts.series_id
@@ -225,7 +225,7 @@ named_cells as (
 
 -- how many agents answered each question (that source) at some time
 answering_counts as (
-    select series_id, count(distinct agent_id) as answering_agents,
+    select series_id, count(distinct agent_id) as answering_agents
     from series_answers
     group by series_id
 ),
@@ -244,7 +244,7 @@ named_totals as (
         sum({{ window }}_{{ measure }}) as named_{{ window }}_{{ measure }},
         {%- endfor %}
         {%- endfor %}
-        count(*) filter (where before_answers + after_answers > 0) as named_answering_agents,
+        count(*) filter (where before_answers + after_answers > 0) as named_answering_agents
     from named_cells
     group by coaching_id, question_id, source
 ),

@@ -43,13 +43,13 @@ instants as (
     select
         counted_answers.agent_id,
         series.series_number,
-        series.series_number * {{ band }} + epoch_us(counted_answers.attributed_at) as at_axis,
+        series.series_number * {{ band }} + epoch_us(counted_answers.attributed_at) as at_axis
     from counted_answers
     inner join (
         select
             question_id,
             source,
-            row_number() over (order by question_id, source) as series_number,
+            row_number() over (order by question_id, source) as series_number
         from (select distinct question_id, source from windows)
     ) as series
         on counted_answers.question_id = series.question_id
@@ -66,7 +66,7 @@ ordered_instants as (
         coalesce(
             lag(at_axis) over agent_axis, series_number * {{ band }} - {{ band // 2 }}
         ) as previous_at,
-        lead(at_axis) over agent_axis is null as is_last,
+        lead(at_axis) over agent_axis is null as is_last
     from instants
     window agent_axis as (partition by series_number, agent_id order by at_axis)
 ),
@@ -87,7 +87,7 @@ gaps as (
                 else [{'gap_start': previous_at, 'gap_end': at_axis}]
             end,
             recursive := true
-        ),
+        )
     from ordered_instants
 ),
 
@@ -98,11 +98,11 @@ spans as (
         question_id,
         source,
         series_number * {{ band }} + epoch_us(span_start) as start_axis,
-        series_number * {{ band }} + epoch_us(span_end) as end_axis,
+        series_number * {{ band }} + epoch_us(span_end) as end_axis
     from (
         select
             *,
-            dense_rank() over (order by question_id, source) as series_number,
+            dense_rank() over (order by question_id, source) as series_number
         from windows
     )
     unpivot (
@@ -117,7 +117,7 @@ idle as (
     select
         spans.coaching_id,
         spans.question_id,
-        spans.source,
+        spans.source
     from spans
     inner join gaps
         on gaps.gap_start < spans.start_axis
@@ -131,7 +131,7 @@ final as (
         windows.coaching_id,
         windows.question_id,
         windows.source,
-        count(idle.coaching_id) as idle_agents,
+        count(idle.coaching_id) as idle_agents
     from windows
     left join idle
         on windows.coaching_id = idle.coaching_id

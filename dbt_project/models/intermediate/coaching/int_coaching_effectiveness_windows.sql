@@ -32,7 +32,7 @@ session_questions as (
         agent_id,
         coach_id,
         held_at,
-        unnest(question_ids) as question_id,
+        unnest(question_ids) as question_id
     from sessions
     where agent_id is not null and held_at is not null
 ),
@@ -44,7 +44,7 @@ data_range as (
             cast(min(interaction_date) as timestamp) as data_start,
             cast({{ dbt.dateadd(
                 'day', 1 - arrival_days[metric], 'max(interaction_date)'
-            ) }} as timestamp) as data_end,
+            ) }} as timestamp) as data_end
         from interactions
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -63,7 +63,7 @@ nominal as (
         {{ dbt.dateadd('day', settle_days + window_days, 'session_questions.held_at') }}
             as nominal_after_end,
         {{ dbt.dateadd('day', -2 * window_days, 'session_questions.held_at') }}
-            as exclusion_start,
+            as exclusion_start
     from session_questions
     cross join data_range
 ),
@@ -89,7 +89,7 @@ final as (
         nominal_after_end <= data_end as is_after_window_complete,
         cast(exclusion_start as timestamp) as exclusion_start,
         cast(nominal_after_end as timestamp) as exclusion_end,
-        data_end,
+        data_end
     from nominal
 )
 

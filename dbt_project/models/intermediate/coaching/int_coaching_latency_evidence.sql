@@ -22,7 +22,7 @@ evaluation_revisions as (
 first_submissions as (
     select
         evaluation_id,
-        min(submitted_at) as first_submitted_at,
+        min(submitted_at) as first_submitted_at
     from evaluation_revisions
     group by evaluation_id
 ),
@@ -36,7 +36,7 @@ listed_evaluations as (
         sessions.coaching_id,
         sessions.held_at,
         sessions.question_ids,
-        unnest(sessions.evaluation_ids) as evaluation_id,
+        unnest(sessions.evaluation_ids) as evaluation_id
     from sessions
 ),
 
@@ -52,7 +52,7 @@ listed_with_submission as (
                 and answers.revision = evaluations.revision
                 and answers.is_failed
                 and list_contains(listed_evaluations.question_ids, answers.question_id)
-        ) as failed_coached_question,
+        ) as failed_coached_question
     from listed_evaluations
     inner join evaluations
         on listed_evaluations.evaluation_id = evaluations.evaluation_id
@@ -66,7 +66,7 @@ ranked as (
         row_number() over (
             partition by coaching_id
             order by failed_coached_question desc, submitted_at, evaluation_id
-        ) as evidence_rank,
+        ) as evidence_rank
     from listed_with_submission
 ),
 
@@ -81,7 +81,7 @@ final as (
         ranked.submitted_at as evidence_submitted_at,
         coalesce(ranked.failed_coached_question, false) as is_evidence_failed,
         {{ dbt.datediff('ranked.submitted_at', 'sessions.held_at', 'second') }} / 86400.0
-            as feedback_latency_days,
+            as feedback_latency_days
     from sessions
     left join ranked
         on sessions.coaching_id = ranked.coaching_id

@@ -25,7 +25,7 @@ turns as (
 window_range as (
     select
         max(interaction_date) as window_end,
-        max(interaction_date) - {{ window_days - 1 }} as window_start,
+        max(interaction_date) - {{ window_days - 1 }} as window_start
     from interactions
 ),
 
@@ -40,7 +40,7 @@ answer_observations as (
         answers.evaluation_id,
         answers.question_score < 1 as is_miss,
         answers.evidence_turn_index,
-        coalesce(answers.answer_comment, answers.evidence_text) as quote,
+        coalesce(answers.answer_comment, answers.evidence_text) as quote
     from answers
     cross join window_range
     where not answers.is_na
@@ -51,7 +51,7 @@ answer_observations as (
 ),
 
 window_contacts as (
-    select interactions.*,
+    select interactions.*
     from interactions
     cross join window_range
     where interactions.has_transcript
@@ -67,7 +67,7 @@ window_turns as (
         turn_index,
         speaker,
         turn_text,
-        cues,
+        cues
     from turns
     where interaction_id in (select interaction_id from window_contacts)
 ),
@@ -78,13 +78,13 @@ first_cue_turns as (
         turn_cues.interaction_id,
         turn_cues.cue,
         min(turn_cues.turn_index) as turn_index,
-        arg_min(turn_cues.turn_text, turn_cues.turn_index) as turn_text,
+        min_by(turn_cues.turn_text, turn_cues.turn_index) as turn_text
     from (
         select
             interaction_id,
             turn_index,
             turn_text,
-            unnest(string_split(cues, ', ')) as cue,
+            unnest(string_split(cues, ', ')) as cue
         from window_turns
         where cues is not null
     ) as turn_cues
@@ -98,7 +98,7 @@ last_customer_turns as (
     select
         interaction_id,
         max(turn_index) as turn_index,
-        arg_max(turn_text, turn_index) as turn_text,
+        max_by(turn_text, turn_index) as turn_text
     from window_turns
     where speaker = 'customer'
     group by interaction_id
@@ -113,7 +113,7 @@ flag_observations as (
         window_contacts.team_id,
         window_contacts.started_at as observed_at,
         window_contacts.interaction_id,
-        cast(null as varchar) as evaluation_id,
+        cast(null as string) as evaluation_id,
         window_contacts.{{ flag.flag }} as is_miss,
         {%- if flag.cue %}
         cue_turns.turn_index as evidence_turn_index,
@@ -157,7 +157,7 @@ final as (
             as evidence_turn_index,
         case when observations.is_miss then observations.quote end as quote,
         window_range.window_start,
-        window_range.window_end,
+        window_range.window_end
     from (
         select * from answer_observations
         union all

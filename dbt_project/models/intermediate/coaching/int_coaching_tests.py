@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from orchestration.spark.frames import local_relation
+
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     """BH adjusted p-values (q-values) of one family, in the input order."""
@@ -67,4 +69,4 @@ def tested(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return tested(dbt.ref("int_coaching_counts").df())
+    return tested(local_relation(dbt.ref("int_coaching_counts")).df())

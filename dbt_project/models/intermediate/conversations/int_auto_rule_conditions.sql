@@ -7,29 +7,18 @@ with rules as (
 ),
 
 roles as (
-    select
-        rules.form_id,
-        rules.form_version,
-        rules.question_id,
-        role.condition_role,
-        cast(rules.auto_rule as json) -> role.condition_role as conditions,
-    from rules
-    cross join (values ('applies_when'), ('require')) as role (condition_role)
-),
-
-parsed as (
+    {%- for role in ['applies_when', 'require'] %}
     select
         form_id,
         form_version,
         question_id,
-        condition_role,
-        from_json(
-            conditions,
-            '[{"measure": "VARCHAR", "operator": "VARCHAR", "number": "DOUBLE",
-               "values": ["VARCHAR"], "numbers": ["DOUBLE"], "text": "VARCHAR"}]'
-        ) as condition_list,
-    from roles
-    where json_array_length(conditions) > 0
+        '{{ role }}' as condition_role,
+        {{ json_list('auto_rule', '$.' ~ role, {
+            'measure': 'string', 'operator': 'string', 'number': 'double',
+            'values': ['string'], 'numbers': ['double'], 'text': 'string'}) }} as condition_list
+    from rules
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 flattened as (
@@ -38,9 +27,8 @@ flattened as (
         form_version,
         question_id,
         condition_role,
-        unnest(range(1, len(condition_list) + 1)) as condition_number,
-        unnest(condition_list) as condition,
-    from parsed
+        {{ unnest_with_position('condition_list', 'condition_number', 'condition') }}
+    from roles
 ),
 
 final as (
@@ -55,7 +43,7 @@ final as (
         condition.number as operand_number,
         condition.values as allowed_values,
         condition.numbers as allowed_numbers,
-        condition.text as condition_text,
+        condition.text as condition_text
     from flattened
 )
 

@@ -6,25 +6,19 @@ with rules as (
     select * from {{ ref('int_auto_rules') }}
 ),
 
+{%- set paths = {'match': '$', 'before': '$.before', 'after': '$.after', 'before_each': '$.before_each'} %}
 roles as (
+    {%- for role, path in paths.items() %}
     select
         form_id,
         form_version,
         question_id,
-        'match' as phrase_role,
-        cast(auto_rule as json) ->> 'speaker' as speaker,
-        cast(auto_rule as json) -> 'any_phrase' as phrases,
+        '{{ role }}' as phrase_role,
+        {{ json_text('auto_rule', path ~ '.speaker') }} as speaker,
+        {{ json_list('auto_rule', path ~ '.any_phrase') }} as phrases
     from rules
-    union all
-    select
-        form_id,
-        form_version,
-        question_id,
-        event.phrase_role,
-        cast(auto_rule as json) -> event.phrase_role ->> 'speaker' as speaker,
-        cast(auto_rule as json) -> event.phrase_role -> 'any_phrase' as phrases,
-    from rules
-    cross join (values ('before'), ('after'), ('before_each')) as event (phrase_role)
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 flattened as (
@@ -34,9 +28,8 @@ flattened as (
         question_id,
         phrase_role,
         speaker,
-        unnest(from_json(phrases, '["VARCHAR"]')) as phrase,
+        {{ unnest_list('phrases', 'phrase') }}
     from roles
-    where json_array_length(phrases) > 0
 ),
 
 final as (
@@ -47,7 +40,7 @@ final as (
         phrase_role,
         speaker,
         phrase,
-        {{ match_text('phrase') }} as match_phrase,
+        {{ match_text('phrase') }} as match_phrase
     from flattened
 )
 

@@ -7,12 +7,6 @@ with questions as (
     where auto_rule is not null
 ),
 
-parsed as (
-    select
-        *,
-        cast(auto_rule as json) as rule,
-    from questions
-),
 
 final as (
     select
@@ -22,20 +16,20 @@ final as (
         question_type,
         max_points,
         is_na_allowed,
-        rule ->> 'speaker' as speaker,
-        coalesce(json_array_length(rule -> 'any_phrase'), 0) > 0 as has_phrase_test,
-        coalesce(cast(rule ->> 'absent' as boolean), false) as is_absent_rule,
-        cast(rule ->> 'within_turns' as integer) as within_turns,
-        cast(rule ->> 'within_seconds' as integer) as within_seconds,
-        json_type(rule -> 'before') = 'OBJECT' as has_before_event,
-        json_type(rule -> 'after') = 'OBJECT' as has_after_event,
-        json_type(rule -> 'before_each') = 'OBJECT' as has_before_each_event,
-        coalesce(json_array_length(rule -> 'applies_when'), 0) as applies_when_count,
-        coalesce(json_array_length(rule -> 'require'), 0) as require_count,
-        cast(rule -> 'points' ->> 'met' as double) as points_met,
-        cast(rule -> 'points' ->> 'not_met' as double) as points_not_met,
-        auto_rule,
-    from parsed
+        {{ json_text('auto_rule', '$.speaker') }} as speaker,
+        coalesce({{ json_array_size('auto_rule', '$.any_phrase') }}, 0) > 0 as has_phrase_test,
+        coalesce(cast({{ json_text('auto_rule', '$.absent') }} as boolean), false) as is_absent_rule,
+        cast({{ json_text('auto_rule', '$.within_turns') }} as integer) as within_turns,
+        cast({{ json_text('auto_rule', '$.within_seconds') }} as integer) as within_seconds,
+        {{ json_is_object('auto_rule', '$.before') }} as has_before_event,
+        {{ json_is_object('auto_rule', '$.after') }} as has_after_event,
+        {{ json_is_object('auto_rule', '$.before_each') }} as has_before_each_event,
+        coalesce({{ json_array_size('auto_rule', '$.applies_when') }}, 0) as applies_when_count,
+        coalesce({{ json_array_size('auto_rule', '$.require') }}, 0) as require_count,
+        cast({{ json_text('auto_rule', '$.points.met') }} as double) as points_met,
+        cast({{ json_text('auto_rule', '$.points.not_met') }} as double) as points_not_met,
+        auto_rule
+    from questions
 )
 
 select * from final

@@ -6,14 +6,14 @@
     'agent_id', 'agent_name', 'team_id', 'team_name', 'supervisor_id', 'site', 'vendor',
     'hired_at', 'effective_from', 'effective_to'] %}
 with previous_roster as (
-    select {{ roster_columns | join(', ') }},
+    select {{ roster_columns | join(', ') }}
     from {{ source('raw', 'agents') }}
     where _load_sequence <= {{ changed_since_load() }}
     {{ latest_row(['agent_id', 'effective_from']) }}
 ),
 
 current_roster as (
-    select {{ roster_columns | join(', ') }}, from {{ ref('stg_agents') }}
+    select {{ roster_columns | join(', ') }} from {{ ref('stg_agents') }}
 ),
 
 final as (

@@ -33,7 +33,7 @@ auto_forms as (
 machine as (
     {% if changed_since_load() | int >= 0 -%}
     select {{ auto_evaluation_id('contacts.interaction_id', 'auto_forms.form_id') }}
-        as evaluation_id,
+        as evaluation_id
     from contacts
     cross join auto_forms
     {%- else -%}

@@ -9,7 +9,7 @@ with changed as (
 ),
 
 surveyed as (
-    select distinct surveys.interaction_id,
+    select distinct surveys.interaction_id
     from {{ source('raw', 'csat_surveys') }} as surveys
     where
         surveys.interaction_id is not null
@@ -20,7 +20,7 @@ surveyed as (
 ),
 
 agents_contacts as (
-    select interaction_id,
+    select interaction_id
     from {{ ref('stg_interactions') }}
     where agent_id in (select agent_id from {{ ref('int_changed_agents') }})
 ),

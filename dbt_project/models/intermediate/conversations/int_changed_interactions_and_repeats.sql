@@ -15,7 +15,7 @@ with changed as (
 changed_versions as (
     select distinct
         raw_interactions.customer_id,
-        raw_interactions.started_at,
+        raw_interactions.started_at
     from {{ source('raw', 'interactions') }} as raw_interactions
     semi join changed
         on raw_interactions.interaction_id = changed.interaction_id
@@ -23,7 +23,7 @@ changed_versions as (
 ),
 
 neighbours as (
-    select interactions.interaction_id,
+    select interactions.interaction_id
     from {{ ref('stg_interactions') }} as interactions
     semi join changed_versions
         on interactions.customer_id = changed_versions.customer_id

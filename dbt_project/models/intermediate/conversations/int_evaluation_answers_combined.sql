@@ -20,7 +20,7 @@ final as (
         answer,
         answer_comment,
         cast(null as bigint) as evidence_turn_index,
-        cast(null as varchar) as evidence_text,
+        cast(null as string) as evidence_text
     from human
     union all
     select
@@ -28,9 +28,9 @@ final as (
         revision,
         question_id,
         answer,
-        cast(null as varchar) as answer_comment,
+        cast(null as string) as answer_comment,
         cast(evidence_turn_index as bigint) as evidence_turn_index,
-        evidence_text,
+        evidence_text
     from machine
 )
 

@@ -1,6 +1,6 @@
 -- Human evaluations (staging) and machine evaluations (int_auto_evaluations) in one shape:
 -- what the scoring models score. int_auto_evaluations is written with stg_evaluations'
--- columns; the union matches them by name.
+-- columns; the union lines them up by name.
 -- Incremental per evaluation (dbt_project.yml, macros/incremental_by_interaction.sql).
 -- depends_on: {{ ref('int_changed_evaluations') }}
 with human as (
@@ -13,10 +13,11 @@ machine as (
     {{ only_changed_evaluations() }}
 ),
 
+{%- set columns = column_names(ref('stg_evaluations')) %}
 final as (
-    select * from human
-    union all by name
-    select * from machine
+    select {{ columns }} from human
+    union all
+    select {{ columns }} from machine
 )
 
 select * from final

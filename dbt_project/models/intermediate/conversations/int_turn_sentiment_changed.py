@@ -35,6 +35,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.spark.frames import local_relation
+
 BATCH_TURNS = 500_000
 # Constants of vaderSentiment.py 3.3.2
 NEGATION_SCALAR = -0.74  # N_SCALAR
@@ -499,19 +501,19 @@ def model(dbt, session):
     incremental = int(dbt.config.get("changed_since_load")) >= 0
     # dbt finds a Python model's dependencies in literal dbt.ref calls: one per seed
     vocabulary = Vocabulary(
-        dbt.ref("vader_lexicon").to_arrow_table(),
-        dbt.ref("vader_boosters").to_arrow_table(),
-        dbt.ref("vader_negations").to_arrow_table(),
-        dbt.ref("vader_special_cases").to_arrow_table(),
-        dbt.ref("vader_emoji").to_arrow_table(),
+        local_relation(dbt.ref("vader_lexicon")).to_arrow_table(),
+        local_relation(dbt.ref("vader_boosters")).to_arrow_table(),
+        local_relation(dbt.ref("vader_negations")).to_arrow_table(),
+        local_relation(dbt.ref("vader_special_cases")).to_arrow_table(),
+        local_relation(dbt.ref("vader_emoji")).to_arrow_table(),
     )
     # The staged turns, not int_transcript_turns: the same turns (the ingest quarantines those
     # of unknown contacts), and sentiment then builds beside the match text, not after it.
-    turns = dbt.ref("stg_transcripts").project(
+    turns = local_relation(dbt.ref("stg_transcripts")).project(
         "interaction_id, turn_index, speaker, turn_text"
     )
     if incremental:
-        turns = turns.join(dbt.ref("int_changed_interactions"), "interaction_id", how="semi")
+        turns = turns.join(local_relation(dbt.ref("int_changed_interactions")), "interaction_id", how="semi")
     reader = turns.to_arrow_reader(BATCH_TURNS)
     try:
         batches = scored_turns(reader, vocabulary)

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from orchestration.spark.frames import local_relation
+
 OUTCOMES = ("csat", "customer_reported_resolved")
 KIND_ORDER = {"question": 0, "friction": 1, "sentiment": 2}
 KEYS = ("interaction_id", "driver_id", "driver_kind")
@@ -316,4 +318,4 @@ def driver_estimates(observations) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return driver_estimates(dbt.ref("int_csat_driver_observations"))
+    return driver_estimates(local_relation(dbt.ref("int_csat_driver_observations")))

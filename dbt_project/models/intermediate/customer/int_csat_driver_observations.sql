@@ -83,7 +83,7 @@ surveyed as (
         coalesce(contact_reason, '(none)') as contact_reason,
         has_transcript and not is_abandoned as is_machine_readable,
         cast(csat as double) as csat,
-        cast(is_customer_reported_resolved as double) as customer_reported_resolved,
+        cast(is_customer_reported_resolved as double) as customer_reported_resolved
     from interactions
     where survey_id is not null
         and (csat is not null or is_customer_reported_resolved is not null)
@@ -93,7 +93,7 @@ surveyed as (
 question_labels as (
     select
         question_id,
-        question_text,
+        question_text
     from questions
     qualify row_number() over (
         partition by question_id order by form_id, form_version desc
@@ -109,7 +109,7 @@ question_answers as (
         case when evaluation_type = 'auto' then 'machine' else 'human' end as source,
         interaction_id,
         question_id,
-        case when not is_na then question_score = 1 end as is_met,
+        case when not is_na then question_score = 1 end as is_met
     from answers
     where (evaluation_type = 'auto' or is_agent_scored)
         and interaction_id in (select interaction_id from surveyed)
@@ -141,7 +141,7 @@ question_observations as (
                 || coalesce(question_labels.question_text, question_answers.question_id)
                 || '" was yes'
         end as met_clause,
-        question_answers.is_met,
+        question_answers.is_met
     from question_answers
     inner join surveyed
         on question_answers.interaction_id = surveyed.interaction_id
@@ -199,7 +199,7 @@ transcript_observations as (
         transcript_wording.driver_label,
         transcript_wording.met_meaning,
         transcript_wording.met_clause,
-        unpivoted.is_met,
+        unpivoted.is_met
     from transcript_drivers
     unpivot include nulls (
         is_met for driver_id in (
@@ -236,7 +236,7 @@ final as (
         surveyed.csat,
         surveyed.customer_reported_resolved,
         {{ scorecard_confidence() }} as confidence_level,
-        cast({{ var('customer')['drivers_min_contacts'] }} as bigint) as min_contacts,
+        cast({{ var('customer')['drivers_min_contacts'] }} as bigint) as min_contacts
     from observations
     inner join surveyed
         on observations.interaction_id = surveyed.interaction_id

@@ -48,7 +48,7 @@ complete_weeks as (
 first_evaluations as (
     select
         interaction_id,
-        min(submitted_at) as first_submitted_at,
+        min(submitted_at) as first_submitted_at
     from revisions
     group by interaction_id
 ),
@@ -78,7 +78,7 @@ handled as (
             false
         ) as flag_negative_sentiment,
         coalesce(interactions.has_escalation_request, false) as flag_escalation,
-        low_agreement_contacts.interaction_id is not null as flag_low_agreement,
+        low_agreement_contacts.interaction_id is not null as flag_low_agreement
     from interactions
     inner join complete_weeks
         on interactions.week_start = complete_weeks.week_start
@@ -120,7 +120,7 @@ final as (
             case when flag_{{ flag }} then '{{ flag }}' end
             {%- if not loop.last %},{% endif %}
             {% endfor -%}
-        ), '') as raised_by,
+        ), '') as raised_by
     from handled
 )
 

@@ -27,7 +27,7 @@ strata as (
         frame.agent_id,
         frame.week_start,
         count(*) as frame_count,
-        avg(frame.size_measure) * avg(1 / frame.size_measure) as design_effect,
+        avg(frame.size_measure) * avg(1 / frame.size_measure) as design_effect
     from frame
     group by frame.agent_id, frame.week_start
 ),
@@ -47,7 +47,7 @@ quotas as (
                     )
                 )
             end as bigint
-        ) as quota,
+        ) as quota
     from strata
     left join coverage
         on strata.agent_id = coverage.agent_id
@@ -69,7 +69,7 @@ ranked as (
             partition by frame.agent_id, frame.week_start
             order by frame.size_measure desc, frame.interaction_id
             rows between current row and unbounded following
-        ) as size_from_here,
+        ) as size_from_here
     from frame
     inner join quotas
         on frame.agent_id = quotas.agent_id
@@ -80,7 +80,7 @@ certainty_counts as (
     select
         agent_id,
         week_start,
-        min(larger_units) as certainty_count,
+        min(larger_units) as certainty_count
     from ranked
     where (quota - larger_units) * size_measure <= size_from_here
     group by agent_id, week_start
@@ -90,7 +90,7 @@ remaining_sizes as (
     select
         ranked.agent_id,
         ranked.week_start,
-        sum(ranked.size_measure) as remaining_size,
+        sum(ranked.size_measure) as remaining_size
     from ranked
     inner join certainty_counts
         on ranked.agent_id = certainty_counts.agent_id
@@ -106,7 +106,7 @@ probabilities as (
             when ranked.larger_units < certainty_counts.certainty_count then 1.0
             else (ranked.quota - certainty_counts.certainty_count) * ranked.size_measure
                 / remaining_sizes.remaining_size
-        end as proportional_probability,
+        end as proportional_probability
     from ranked
     inner join certainty_counts
         on ranked.agent_id = certainty_counts.agent_id
@@ -140,7 +140,7 @@ final as (
         case
             when proportional_probability >= 1 - 1e-9 then 1.0
             else proportional_probability
-        end as inclusion_probability,
+        end as inclusion_probability
     from probabilities
 )
 

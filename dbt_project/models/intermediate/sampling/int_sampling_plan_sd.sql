@@ -34,7 +34,7 @@ revisions as (
 first_submissions as (
     select
         evaluation_id,
-        min(submitted_at) as first_submitted_at,
+        min(submitted_at) as first_submitted_at
     from revisions
     group by evaluation_id
 ),
@@ -43,7 +43,7 @@ agent_weeks as (
     select
         agent_id,
         week_start,
-        arg_max(team_id, started_at) as team_id,
+        max_by(team_id, started_at) as team_id
     from interactions
     where not is_abandoned and agent_id is not null
     group by agent_id, week_start
@@ -59,7 +59,7 @@ windowed as (
         plan_weeks.week_start as plan_week_start,
         evaluations.agent_id,
         evaluations.team_id,
-        evaluations.score,
+        evaluations.score
     from plan_weeks
     inner join evaluations
         on evaluations.week_start <= plan_weeks.week_start
@@ -76,7 +76,7 @@ agent_spread as (
         plan_week_start,
         agent_id,
         count(*) as evaluations_count,
-        var_samp(score) as score_variance,
+        var_samp(score) as score_variance
     from windowed
     group by plan_week_start, agent_id
 ),
@@ -88,7 +88,7 @@ team_agent_spread as (
         team_id,
         agent_id,
         count(*) as evaluations_count,
-        coalesce(var_samp(score), 0) as score_variance,
+        coalesce(var_samp(score), 0) as score_variance
     from windowed
     group by plan_week_start, team_id, agent_id
 ),
@@ -99,7 +99,7 @@ team_pooled as (
         team_id,
         sum(evaluations_count - 1) as degrees_of_freedom,
         sum((evaluations_count - 1) * score_variance)
-        / nullif(sum(evaluations_count - 1), 0) as pooled_variance,
+        / nullif(sum(evaluations_count - 1), 0) as pooled_variance
     from team_agent_spread
     group by plan_week_start, team_id
 ),
@@ -109,7 +109,7 @@ centre_pooled as (
         plan_week_start,
         sum(evaluations_count - 1) as degrees_of_freedom,
         sum((evaluations_count - 1) * score_variance)
-        / nullif(sum(evaluations_count - 1), 0) as pooled_variance,
+        / nullif(sum(evaluations_count - 1), 0) as pooled_variance
     from team_agent_spread
     group by plan_week_start
 ),
@@ -125,7 +125,7 @@ combined as (
         case
             when team_pooled.pooled_variance is not null then team_pooled.pooled_variance
             else centre_pooled.pooled_variance
-        end as pooled_variance,
+        end as pooled_variance
     from agent_weeks
     left join agent_spread
         on agent_weeks.agent_id = agent_spread.agent_id
@@ -146,7 +146,7 @@ chosen as (
             when pooled_variance is not null then 'pooled'
             -- nothing to pool with: the agent's own, however few
             when agent_variance is not null then 'agent'
-        end as sd_source,
+        end as sd_source
     from combined
 ),
 
@@ -172,7 +172,7 @@ final as (
             when 'pooled' then sqrt(pooled_variance)
             {%- endif %}
         end as plan_sd,
-        sd_source,
+        sd_source
     from chosen
 )
 

@@ -26,7 +26,7 @@ normal_start as (
         greatest(
             2,
             cast(ceil(pow({{ normal_quantile() }} * plan_sd / {{ half_width }}, 2)) as bigint)
-        ) as normal_size,
+        ) as normal_size
     from plan_sd
 ),
 
@@ -35,7 +35,7 @@ candidates as (
         normal_start.agent_id,
         normal_start.week_start,
         normal_start.plan_sd,
-        normal_start.normal_size + steps.generated_number - 1 as candidate_size,
+        normal_start.normal_size + steps.generated_number - 1 as candidate_size
     from normal_start
     cross join steps
 ),
@@ -44,7 +44,7 @@ half_widths as (
     select
         *,
         {{ t_quantile('candidate_size - 1') }} * plan_sd / sqrt(candidate_size)
-        as candidate_half_width,
+        as candidate_half_width
     from candidates
 ),
 
@@ -55,7 +55,7 @@ final as (
         cast(
             min(candidate_size) filter (where candidate_half_width <= {{ half_width }})
             as bigint
-        ) as evaluations_for_half_width,
+        ) as evaluations_for_half_width
     from half_widths
     group by agent_id, week_start
 )

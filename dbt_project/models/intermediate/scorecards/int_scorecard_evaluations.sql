@@ -33,7 +33,7 @@ last_contact_day as (
 sourced as (
     select
         *,
-        case when is_agent_scored then 'human' else 'machine' end as source,
+        case when is_agent_scored then 'human' else 'machine' end as source
     from evaluations
 ),
 
@@ -48,7 +48,7 @@ periods as (
             ) as next_period_start,
             cast(
                 {{ dbt.dateadd(grain, -1, dbt.date_trunc(grain, 'attributed_at')) }} as date
-            ) as previous_period_start,
+            ) as previous_period_start
         from sourced
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -80,7 +80,7 @@ final as (
         sourced.score,
         sourced.is_critical_fail,
         case when sourced.source = 'human' then queue_selections.sampling_weight end
-            as queue_sampling_weight,
+            as queue_sampling_weight
     from sourced
     inner join periods
         on sourced.evaluation_id = periods.evaluation_id

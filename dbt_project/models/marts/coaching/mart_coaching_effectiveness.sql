@@ -34,7 +34,7 @@ agents as (
 questions as (
     select
         question_id,
-        arg_max(question_text, form_version) as question_text,
+        max_by(question_text, form_version) as question_text
     from {{ ref('dim_questions') }}
     group by question_id
 ),
@@ -49,7 +49,7 @@ rates as (
         least(
             agent_before_answers, agent_after_answers,
             control_before_answers, control_after_answers
-        ) >= {{ min_answers }} as has_enough_data,
+        ) >= {{ min_answers }} as has_enough_data
     from cells
 ),
 
@@ -61,7 +61,7 @@ adjusted as (
         (agent_after_passes + 0.5) / (agent_after_answers + 1.0) as agent_after_adjusted,
         (control_before_passes + 0.5) / (control_before_answers + 1.0)
             as control_before_adjusted,
-        (control_after_passes + 0.5) / (control_after_answers + 1.0) as control_after_adjusted,
+        (control_after_passes + 0.5) / (control_after_answers + 1.0) as control_after_adjusted
     from rates
 ),
 
@@ -93,7 +93,7 @@ effects as (
                     + control_after_adjusted * (1 - control_after_adjusted)
                     / (control_after_answers + 1.0)
                 )
-        end as effect_half_width,
+        end as effect_half_width
     from adjusted
 ),
 
@@ -106,7 +106,7 @@ intervals as (
             when effect_half_width is not null
                 then adjusted_effect - effect_half_width <= 0
                 and adjusted_effect + effect_half_width >= 0
-        end as is_within_noise,
+        end as is_within_noise
     from effects
 ),
 
@@ -119,7 +119,7 @@ described as (
         agents.supervisor_id,
         agents.site,
         evidence.evidence_evaluation_id,
-        evidence.feedback_latency_days,
+        evidence.feedback_latency_days
     from intervals
     left join questions
         on intervals.question_id = questions.question_id
@@ -203,7 +203,7 @@ final as (
                 || ')'
             else ''
         end
-        || '.' as sentence,
+        || '.' as sentence
     from described
 )
 

@@ -21,7 +21,7 @@ ranked as (
         row_number() over (
             partition by agent_id, team_id, source, behaviour_id
             order by quote is null, observed_at desc, interaction_id
-        ) as evidence_rank,
+        ) as evidence_rank
     from observations
     where is_miss
 ),
@@ -38,7 +38,7 @@ final as (
         observed_at,
         cast(evidence_turn_index as integer) as evidence_turn_index,
         quote,
-        'interactions?interaction_id=' || interaction_id as link,
+        'interactions?interaction_id=' || interaction_id as link
     from ranked
     where evidence_rank <= {{ var('coaching')['evidence_per_opportunity'] }}
 )

@@ -20,7 +20,7 @@ sessions as (
     select
         evidence.*,
         agents.team_id,
-        agents.site,
+        agents.site
     from evidence
     left join agents
         on evidence.agent_id = agents.agent_id
@@ -41,7 +41,7 @@ monthly as (
         {{ sample_spread('stddev_samp', 'feedback_latency_days') }} as latency_sd_days,
         {{ sample_spread('var_samp', 'feedback_latency_days') }} as latency_variance,
         percentile_cont(0.5) within group (order by feedback_latency_days)
-            as median_latency_days,
+            as median_latency_days
     from sessions
     where coach_id is not null
     group by coach_id, cast({{ dbt.date_trunc('month', 'held_at') }} as date)
@@ -54,7 +54,7 @@ with_previous as (
             as previous_month_start,
         previous.sessions_with_evidence as previous_sessions_with_evidence,
         previous.mean_latency_days as previous_mean_latency_days,
-        previous.latency_variance as previous_latency_variance,
+        previous.latency_variance as previous_latency_variance
     from monthly
     left join monthly as previous
         on monthly.coach_id = previous.coach_id
@@ -72,7 +72,7 @@ intervals as (
             'latency_variance', 'sessions_with_evidence',
             'previous_latency_variance', 'previous_sessions_with_evidence'
         ) }}
-            as change_half_width,
+            as change_half_width
     from with_previous
 ),
 
@@ -100,7 +100,7 @@ final as (
             when latency_change_days + change_half_width < 0 then 'shorter'
             when latency_change_days - change_half_width > 0 then 'longer'
             else 'within noise'
-        end as latency_trend,
+        end as latency_trend
     from intervals
 )
 

@@ -37,7 +37,7 @@ teams as (
         any_value(team_name order by agent_id) as team_name,
         any_value(supervisor_id order by agent_id) as supervisor_id,
         any_value(site order by agent_id) as site,
-        any_value(vendor order by agent_id) as vendor,
+        any_value(vendor order by agent_id) as vendor
     from agents
     group by team_id
 ),
@@ -61,7 +61,7 @@ sessions as (
 behaviour_labels as (
     select
         question_id as behaviour_id,
-        arg_max(question_text, form_version) as behaviour_label,
+        max_by(question_text, form_version) as behaviour_label
     from questions
     group by question_id
     union all
@@ -74,7 +74,7 @@ behaviour_labels as (
 agent_volumes as (
     select
         counts.agent_id,
-        count(*) / ({{ settings['window_days'] }} / 7.0) as contacts_per_week,
+        count(*) / ({{ settings['window_days'] }} / 7.0) as contacts_per_week
     from (select distinct agent_id, window_start, window_end from counts) as counts
     inner join interactions
         on counts.agent_id = interactions.agent_id
@@ -89,7 +89,7 @@ miss_costs as (
         driver_id as behaviour_id,
         cast(max(case when outcome = 'csat' then adjusted_effect end) as double) as csat_effect,
         cast(max(case when outcome = 'customer_reported_resolved' then adjusted_effect end) as double)
-            as resolution_effect,
+            as resolution_effect
     from drivers
     where source in ('machine', 'transcript')
     group by all
@@ -99,7 +99,7 @@ coached as (
     select
         sessions.agent_id,
         question.question_id as behaviour_id,
-        max(sessions.held_at) as last_coached_at,
+        max(sessions.held_at) as last_coached_at
     from sessions
     cross join unnest(sessions.question_ids) as question (question_id)
     group by all
@@ -123,7 +123,7 @@ rates as (
         {{ wilson_bound('counts.peer_misses', 'counts.peer_units', normal_quantile(), -1) }}
             as peer_miss_lower,
         {{ wilson_bound('counts.peer_misses', 'counts.peer_units', normal_quantile(), 1) }}
-            as peer_miss_upper,
+            as peer_miss_upper
     from counts
     inner join tests using (agent_id, team_id, source, behaviour_id)
 ),
@@ -154,7 +154,7 @@ scored as (
             cast(coached.last_coached_at as date)
             > rates.window_end - {{ settings['recently_coached_days'] }},
             false
-        ) as is_recently_coached,
+        ) as is_recently_coached
     from rates
     left join agent_volumes using (agent_id)
     left join miss_costs
@@ -172,7 +172,7 @@ impacts as (
         contacts_per_week * greatest(gap, 0) * greatest(coalesce(csat_points_per_miss, 0), 0)
             as expected_csat_points_per_week,
         contacts_per_week * greatest(gap, 0) * greatest(coalesce(resolutions_per_miss, 0), 0)
-            as expected_resolutions_per_week,
+            as expected_resolutions_per_week
     from scored
 ),
 
@@ -185,7 +185,7 @@ ranked as (
                     partition by is_significant and not is_recently_coached
                     order by expected_csat_points_per_week desc, gap desc, agent_id, behaviour_id
                 )
-        end as priority_rank,
+        end as priority_rank
     from impacts
 ),
 
@@ -260,7 +260,7 @@ final as (
                         || ' CSAT points a week at stake.'
                     else '; no measurable CSAT effect.'
                 end
-        end as sentence,
+        end as sentence
     from ranked
     left join agents using (agent_id)
     left join teams on ranked.team_id = teams.team_id

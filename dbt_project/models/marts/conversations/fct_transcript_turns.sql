@@ -27,7 +27,7 @@ cues as (
         interaction_id,
         turn_index,
         -- a sorted list joined: much cheaper than an ordered string_agg at millions of turns
-        array_to_string(list_sort(list_distinct(list(cue_kind))), ', ') as cues,
+        {{ sorted_list_text('cue_kind', distinct=true) }} as cues
     from {{ ref('int_turn_cues') }}
     {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
     group by interaction_id, turn_index
@@ -38,7 +38,7 @@ machine_evidence as (
     select
         interaction_id,
         evidence_turn_index as turn_index,
-        array_to_string(list_sort(list(question_id)), ', ') as machine_evidence_for,
+        {{ sorted_list_text('question_id') }} as machine_evidence_for
     from (
         select * from {{ ref('int_auto_answers') }}
         {{ only_changed_interactions('int_changed_interactions_and_repeats') }}
@@ -58,7 +58,7 @@ final as (
         turns.turn_text,
         sentiment.compound as sentiment,
         cues.cues,
-        machine_evidence.machine_evidence_for,
+        machine_evidence.machine_evidence_for
     from turns
     left join sentiment
         on turns.interaction_id = sentiment.interaction_id

@@ -15,7 +15,7 @@ final as (
         hired_at,
         effective_from as valid_from,
         valid_to,
-        valid_to is null as is_current,
+        valid_to is null as is_current
     from agents
 )
 

@@ -13,8 +13,8 @@ with registry (
         {{ sql_string(metric.unit) }}, {{ sql_string(metric.direction) }},
         {{ sql_string(metric.units) }}, {{ sql_string(metric.events) }},
         {{ sql_string(metric.model) }}, {{ sql_string(metric.chart) }},
-        [{% for segment in metric.segments %}{{ sql_string(segment) }}{{ ', ' if not loop.last }}{% endfor %}],
-        [{% for grain in metric.grains %}{{ sql_string(grain) }}{{ ', ' if not loop.last }}{% endfor %}],
+        {{ dbt.array_construct(sql_strings(metric.segments)) }},
+        {{ dbt.array_construct(sql_strings(metric.grains)) }},
         {{ metric.target }}, {{ metric.complete_after_days }}, {{ metric.overview }},
         {{ sql_string(metric.detail) }}
     ){{ ',' if not loop.last }}

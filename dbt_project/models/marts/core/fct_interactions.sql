@@ -42,8 +42,8 @@ friction as (
 machine_evaluations as (
     select
         interaction_id,
-        arg_min(score, form_id) as machine_score,
-        arg_min(is_critical_fail, form_id) as is_machine_critical_fail,
+        min_by(score, form_id) as machine_score,
+        min_by(is_critical_fail, form_id) as is_machine_critical_fail
     from (
         select * from {{ ref('int_evaluations_scored') }}
         {{ only_changed_interactions('int_changed_interaction_facts') }}
@@ -109,7 +109,7 @@ final as (
         friction.confusion_cues,
         friction.gratitude_cues,
         machine_evaluations.machine_score,
-        machine_evaluations.is_machine_critical_fail,
+        machine_evaluations.is_machine_critical_fail
     from interactions
     left join agents
         on interactions.agent_id = agents.agent_id

@@ -34,7 +34,7 @@ outcome_observations as (
         met_meaning,
         met_clause,
         is_met,
-        csat as outcome_value,
+        csat as outcome_value
     from observations
     where csat is not null
     union all
@@ -47,7 +47,7 @@ outcome_observations as (
         met_meaning,
         met_clause,
         is_met,
-        customer_reported_resolved as outcome_value,
+        customer_reported_resolved as outcome_value
     from observations
     where customer_reported_resolved is not null
 ),
@@ -61,7 +61,7 @@ catalogue as (
         observations.driver_id,
         observations.driver_label,
         observations.met_meaning,
-        observations.met_clause,
+        observations.met_clause
     from observations
     cross join (
         select 'csat' as outcome
@@ -84,7 +84,7 @@ counts as (
         var_samp(outcome_value) filter (where is_met) as variance_met,
         var_samp(outcome_value) filter (where not is_met) as variance_not_met,
         sum(outcome_value) filter (where is_met) as successes_met,
-        sum(outcome_value) filter (where not is_met) as successes_not_met,
+        sum(outcome_value) filter (where not is_met) as successes_not_met
     from outcome_observations
     group by outcome, source, driver_id
 ),
@@ -100,7 +100,7 @@ groups as (
         counts.variance_met,
         counts.variance_not_met,
         counts.successes_met,
-        counts.successes_not_met,
+        counts.successes_not_met
     from catalogue
     left join counts
         on catalogue.outcome = counts.outcome
@@ -118,7 +118,7 @@ with_estimates as (
         estimates.observations_in_model,
         estimates.estimate_note,
         estimates.observations_in_model
-        >= {{ var('customer')['drivers_min_contacts'] }} as has_enough_data,
+        >= {{ var('customer')['drivers_min_contacts'] }} as has_enough_data
     from groups
     inner join estimates
         on groups.outcome = estimates.outcome
@@ -137,7 +137,7 @@ rates as (
         {{ wilson_bound('successes_not_met', 'contacts_not_met', normal_quantile(), -1) }}
             as rate_not_met_lower,
         {{ wilson_bound('successes_not_met', 'contacts_not_met', normal_quantile(), 1) }}
-            as rate_not_met_upper,
+            as rate_not_met_upper
     from with_estimates
 ),
 
@@ -174,7 +174,7 @@ differences as (
                     partition by outcome, source, adjusted_effect is not null
                     order by abs(adjusted_effect) desc, driver_id
                 )
-        end as driver_rank,
+        end as driver_rank
     from rates
 ),
 
@@ -204,7 +204,7 @@ sentences as (
                 || case when source = 'transcript' then 'flags and measures' else 'questions' end
                 || ', channel and contact reason held equal'
                 || case when is_within_noise then ': within noise.' else '.' end
-        end as sentence,
+        end as sentence
     from differences
 ),
 
@@ -231,7 +231,7 @@ final as (
         is_within_noise,
         cast(driver_rank as bigint) as driver_rank,
         sentence,
-        cast(observations_in_model as bigint) as observations_in_model,
+        cast(observations_in_model as bigint) as observations_in_model
     from sentences
 )
 

@@ -37,7 +37,7 @@ data_range as (
     select
         min(interaction_date) as first_day,
         max(interaction_date) as last_day,
-        max(started_at) as last_started_at,
+        max(started_at) as last_started_at
     from interactions
 ),
 
@@ -47,7 +47,7 @@ complete_weeks as (
     select
         cast({{ dbt.date_trunc('week', 'first_day + 6') }} as date) as first_week_start,
         cast({{ dbt.date_trunc('week', 'last_day + 1') }} as date) - 7 as last_week_start,
-        last_started_at,
+        last_started_at
     from data_range
 ),
 
@@ -57,7 +57,7 @@ analysis_window as (
             last_week_start - {{ 7 * (deflection_weeks - 1) }}, first_week_start
         ) as window_start,
         last_week_start + 6 as window_end,
-        last_started_at,
+        last_started_at
     from complete_weeks
 ),
 
@@ -65,7 +65,7 @@ window_weeks as (
     select
         *,
         cast(({{ dbt.datediff('window_start', 'window_end', 'day') }} + 1) / 7 as integer)
-            as weeks_count,
+            as weeks_count
     from analysis_window
     where window_end >= window_start
 ),
@@ -83,7 +83,7 @@ window_contacts as (
             <= window_weeks.last_started_at as is_follow_up_observed,
         interactions.is_resolved
             and not coalesce(repeats.has_repeat_within_7_days, false)
-            as is_first_contact_resolved,
+            as is_first_contact_resolved
     from interactions
     inner join window_weeks
         on interactions.interaction_date between window_weeks.window_start
@@ -105,7 +105,7 @@ reason_figures as (
         ) as first_contact_resolved_count,
         count(is_high_friction) as transcript_contacts,
         count(*) filter (where is_high_friction) as high_friction_count,
-        avg(friction_score) as mean_friction_score,
+        avg(friction_score) as mean_friction_score
     from window_contacts
     group by coalesce(contact_reason, 'Unknown')
 ),
@@ -121,7 +121,7 @@ centre_figures as (
         ) as centre_first_contact_resolution_rate,
         count(*) filter (where is_high_friction) / count(is_high_friction)
             as centre_high_friction_rate,
-        avg(friction_score) as centre_mean_friction_score,
+        avg(friction_score) as centre_mean_friction_score
     from window_contacts
 ),
 
@@ -165,7 +165,7 @@ with_intervals as (
         {{ wilson_bound(
             'reason_figures.high_friction_count', 'reason_figures.transcript_contacts',
             normal_quantile(), 1
-        ) }} as high_friction_rate_upper,
+        ) }} as high_friction_rate_upper
     from reason_figures
     cross join window_weeks
     cross join centre_figures
@@ -183,7 +183,7 @@ criteria as (
         coalesce(high_friction_rate_upper < centre_high_friction_rate, false)
             as is_low_friction,
         contacts_per_week * mean_handle_seconds / 3600.0
-        * cast({{ customer['self_service_containment'] }} as double) as agent_hours_per_week,
+        * cast({{ customer['self_service_containment'] }} as double) as agent_hours_per_week
     from with_intervals
 ),
 
@@ -197,7 +197,7 @@ ranked as (
                 is_high_volume and is_short and is_high_resolution and is_low_friction desc,
                 agent_hours_per_week desc nulls last,
                 contact_reason
-        ) as deflection_rank,
+        ) as deflection_rank
     from criteria
 ),
 
@@ -228,7 +228,7 @@ sentences as (
                 case when not is_high_resolution then 'first-contact resolution not clearly high' end,
                 case when not is_low_friction then 'friction not clearly low' end
             ) || '.'
-        end as sentence,
+        end as sentence
     from ranked
 ),
 
@@ -270,7 +270,7 @@ final as (
         is_low_friction,
         cast({{ customer['self_service_containment'] }} as double) as self_service_containment,
         agent_hours_per_week,
-        sentence,
+        sentence
     from sentences
 )
 

@@ -52,7 +52,7 @@ metric_registry (
 data_range as (
     select
         min(cast(observed_at as date)) as first_date,
-        max(cast(arrived_at as date)) as as_of_date,
+        max(cast(arrived_at as date)) as as_of_date
     from observations
 ),
 
@@ -60,7 +60,7 @@ data_range as (
 sites as (
     select
         site,
-        max(vendor) as vendor,
+        max(vendor) as vendor
     from agents
     where site is not null
     group by site
@@ -69,7 +69,7 @@ sites as (
 vendors as (
     select
         vendor,
-        count(*) as sites_count,
+        count(*) as sites_count
     from sites
     where vendor is not null
     group by vendor
@@ -83,7 +83,7 @@ compared_units as (
         site,
         vendor,
         vendor is not null as is_outsourced,
-        site || ' (' || coalesce(vendor, 'in-house') || ')' as compared_label,
+        site || ' (' || coalesce(vendor, 'in-house') || ')' as compared_label
     from sites
     union all
     select
@@ -92,17 +92,17 @@ compared_units as (
         null as site,
         vendor,
         true as is_outsourced,
-        vendor || ' (' || sites_count || ' sites)' as compared_label,
+        vendor || ' (' || sites_count || ' sites)' as compared_label
     from vendors
     where sites_count > 1
 ),
 
 compared_unit_sites as (
-    select comparison_level, compared_unit, site,
+    select comparison_level, compared_unit, site
     from compared_units
     where comparison_level = 'site'
     union all
-    select 'vendor' as comparison_level, sites.vendor as compared_unit, sites.site,
+    select 'vendor' as comparison_level, sites.vendor as compared_unit, sites.site
     from sites
     inner join vendors on sites.vendor = vendors.vendor
     where vendors.sites_count > 1
@@ -113,7 +113,7 @@ metric_observations as (
         observations.metric,
         cast(observations.observed_at as date) as observed_on,
         observations.site,
-        observations.value,
+        observations.value
     from observations
     inner join metric_registry on observations.metric = metric_registry.metric
 ),
@@ -123,7 +123,7 @@ recent_periods as (
         metric_registry.metric,
         data_range.as_of_date - metric_registry.complete_after_days
         - {{ recent_days - 1 }} as period_start,
-        data_range.as_of_date - metric_registry.complete_after_days as period_end,
+        data_range.as_of_date - metric_registry.complete_after_days as period_end
     from metric_registry
     cross join data_range
 ),
@@ -137,7 +137,7 @@ observation_periods as (
         ) as period_end,
         metric,
         site,
-        value,
+        value
     from metric_observations
     union all
     select
@@ -146,7 +146,7 @@ observation_periods as (
         recent_periods.period_end,
         metric_observations.metric,
         metric_observations.site,
-        metric_observations.value,
+        metric_observations.value
     from metric_observations
     inner join recent_periods
         on metric_observations.metric = recent_periods.metric
@@ -166,7 +166,7 @@ site_cells as (
         count(*) as units,
         sum(value) as value_total,
         avg(value) as value_mean,
-        coalesce(var_samp(value) * (count(*) - 1), 0) as squared_deviations,
+        coalesce(var_samp(value) * (count(*) - 1), 0) as squared_deviations
     from observation_periods
     group by all
 ),
@@ -180,7 +180,7 @@ side_cells as (
         site_cells.*,
         compared_unit_sites.site is not null as is_compared_unit,
         sum(site_cells.units * site_cells.value_mean) over side
-        / sum(site_cells.units) over side as side_mean,
+        / sum(site_cells.units) over side as side_mean
     from site_cells
     cross join compared_units
     left join compared_unit_sites
@@ -213,7 +213,7 @@ sides as (
             when sum(units) >= 2 then (
                 sum(squared_deviations) + sum(units * pow(value_mean - side_mean, 2))
             ) / (sum(units) - 1)
-        end as value_variance,
+        end as value_variance
     from side_cells
     group by
         comparison_level, compared_unit, metric, period_grain, period_start, period_end,
@@ -238,7 +238,7 @@ paired as (
         rest.value as rest_value,
         rest.value_sum as rest_value_sum,
         sqrt(rest.value_variance) as rest_value_sd,
-        rest.value_variance as rest_value_variance,
+        rest.value_variance as rest_value_variance
     from sides as own
     inner join metric_registry on own.metric = metric_registry.metric
     left join sides as rest
@@ -286,7 +286,7 @@ with_intervals as (
             when not is_proportion then {{ welch_half_width(
                 'value_variance', 'units', 'rest_value_variance', 'rest_units'
             ) }}
-        end as difference_half_width,
+        end as difference_half_width
     from paired
 ),
 
@@ -306,7 +306,7 @@ differences as (
                 'rest_value', 'rest_value_lower', 'rest_value_upper', 1
             ) }}
             else difference + difference_half_width
-        end as difference_upper,
+        end as difference_upper
     from with_intervals
 ),
 
@@ -328,7 +328,7 @@ judged as (
         case metric_registry.direction
             when 'higher' then differences.difference_upper < 0
             when 'lower' then differences.difference_lower > 0
-        end as is_clearly_worse,
+        end as is_clearly_worse
     from differences
     inner join metric_registry on differences.metric = metric_registry.metric
 ),
@@ -358,7 +358,7 @@ described as (
             when 'score' then format('{:+.1f} to {:+.1f}', difference_lower, difference_upper)
             when 'ratio' then format('{:+.3f} to {:+.3f}', difference_lower, difference_upper)
             else format('{:+.2f} to {:+.2f}', difference_lower, difference_upper)
-        end as difference_interval_text,
+        end as difference_interval_text
     from judged
 ),
 
@@ -413,7 +413,7 @@ final as (
             else ' — ' || described.comparison || ' (difference '
                 || described.difference_text || ', interval '
                 || described.difference_interval_text || ')'
-        end as note,
+        end as note
     from described
     inner join compared_units
         on described.comparison_level = compared_units.comparison_level

@@ -10,7 +10,7 @@ quarantine as (
 ),
 
 reason_counts as (
-    select load_sequence, reason, count(*) as quarantined_rows,
+    select load_sequence, reason, count(*) as quarantined_rows
     from quarantine
     group by load_sequence, reason
 ),
@@ -18,9 +18,9 @@ reason_counts as (
 reasons as (
     select
         load_sequence,
-        string_agg(
-            reason || ': ' || quarantined_rows, '; ' order by quarantined_rows desc, reason
-        ) as quarantine_reasons,
+        {{ dbt.listagg(
+            "reason || ': ' || quarantined_rows", "'; '", "order by quarantined_rows desc, reason"
+        ) }} as quarantine_reasons
     from reason_counts
     group by load_sequence
 ),
@@ -36,7 +36,7 @@ final as (
         ledger.rows_loaded,
         ledger.rows_quarantined,
         reasons.quarantine_reasons,
-        ledger.load_sequence,
+        ledger.load_sequence
     from ledger
     left join reasons using (load_sequence)
 )

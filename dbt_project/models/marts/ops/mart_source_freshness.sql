@@ -28,9 +28,9 @@ exports as (
         export,
         count(*) as files_count,
         max(ingested_at) as last_ingested_at,
-        arg_max(source_file, load_sequence) as last_file,
+        max_by(source_file, load_sequence) as last_file,
         cast(sum(rows_loaded) as bigint) as rows_loaded,
-        cast(sum(rows_quarantined) as bigint) as rows_quarantined,
+        cast(sum(rows_quarantined) as bigint) as rows_quarantined
     from ledger
     group by export
 ),
@@ -44,7 +44,7 @@ final as (
         exports.rows_loaded,
         exports.rows_quarantined,
         cast(thresholds.warn_after_hours as double) as warn_after_hours,
-        cast(thresholds.error_after_hours as double) as error_after_hours,
+        cast(thresholds.error_after_hours as double) as error_after_hours
     from exports
     left join thresholds using (export)
 )

@@ -53,7 +53,7 @@ agents as (
 data_range as (
     select
         min(cast(observed_at as date)) as first_date,
-        max(cast(arrived_at as date)) as as_of_date,
+        max(cast(arrived_at as date)) as as_of_date
     from {{ ref('int_metric_observations') }}
 ),
 
@@ -65,7 +65,7 @@ targeted_segments as (
         segment_kind,
         segment_value as target_segment_value,
         coalesce(segment_value, 'all') as segment_value,
-        min(effective_from) as first_effective_from,
+        min(effective_from) as first_effective_from
     from targets
     group by metric, segment, segment_kind, segment_value
 ),
@@ -74,7 +74,7 @@ periods as (
     select
         'week' as grain,
         cast(period_start as date) as period_start,
-        cast(period_start as date) + 6 as period_end,
+        cast(period_start as date) + 6 as period_end
     from data_range,
         range(
             cast({{ dbt.date_trunc('week', 'data_range.first_date') }} as timestamp),
@@ -85,7 +85,7 @@ periods as (
     select
         'month' as grain,
         cast(period_start as date) as period_start,
-        cast(last_day(period_start) as date) as period_end,
+        cast(last_day(period_start) as date) as period_end
     from data_range,
         range(
             cast({{ dbt.date_trunc('month', 'data_range.first_date') }} as timestamp),
@@ -103,7 +103,7 @@ segment_periods as (
         targeted_segments.segment_value,
         periods.grain,
         periods.period_start,
-        periods.period_end,
+        periods.period_end
     from targeted_segments
     inner join periods on periods.period_end >= targeted_segments.first_effective_from
 ),
@@ -121,7 +121,7 @@ segment_observations as (
         targeted_segments.segment,
         observations.value,
         cast({{ dbt.date_trunc('week', 'observations.observed_at') }} as date) as week_start,
-        cast({{ dbt.date_trunc('month', 'observations.observed_at') }} as date) as month_start,
+        cast({{ dbt.date_trunc('month', 'observations.observed_at') }} as date) as month_start
     from targeted_segments
     inner join observations
         on observations.metric = targeted_segments.metric
@@ -140,7 +140,7 @@ period_values as (
         count(*) as units,
         sum(value) as total,
         avg(value) as actual,
-        {{ sample_spread('stddev_samp', 'value') }} as value_sd,
+        {{ sample_spread('stddev_samp', 'value') }} as value_sd
     from segment_observations
     group by metric, segment, {{ grain }}_start
     {%- endfor %}
@@ -165,7 +165,7 @@ measured as (
         period_values.value_sd,
         segment_periods.period_start >= data_range.first_date
             and segment_periods.period_end + metrics.complete_after_days
-                <= data_range.as_of_date as is_period_complete,
+                <= data_range.as_of_date as is_period_complete
     from segment_periods
     cross join data_range
     inner join metrics using (metric)
@@ -201,7 +201,7 @@ intervals as (
                     / (4.0 * measured.units * measured.units))
             else measured.actual
                 + {{ t_quantile('measured.units - 1') }} * measured.value_sd / sqrt(measured.units)
-        end as actual_upper,
+        end as actual_upper
     from measured
 ),
 
@@ -222,7 +222,7 @@ judged as (
             when intervals.direction = 'lower' and intervals.actual_lower > intervals.target
                 then 'missed'
             else 'not enough data to say'
-        end as status,
+        end as status
     from intervals
 ),
 
@@ -238,7 +238,7 @@ period_signals as (
         ) as worse_signals,
         count(*) filter (
             where (signals.value > signals.center) = (judged.metric_direction = 'higher')
-        ) as better_signals,
+        ) as better_signals
     from judged
     inner join signals
         on signals.metric = judged.metric
@@ -258,7 +258,7 @@ attention_shifts as (
         judged.grain,
         judged.period_start,
         (weekly_series.shift_window_value > weekly_series.shift_baseline_value)
-            = (judged.metric_direction = 'lower') as is_worse,
+            = (judged.metric_direction = 'lower') as is_worse
     from judged
     inner join weekly_series
         on weekly_series.metric = judged.metric
@@ -284,7 +284,7 @@ spc as (
             when coalesce(period_signals.better_signals, 0) > 0
                 or not coalesce(attention_shifts.is_worse, true) then 'improving'
             else 'in control'
-        end as spc_state,
+        end as spc_state
     from judged
     left join weekly_series
         on weekly_series.metric = judged.metric
@@ -320,7 +320,7 @@ labelled as (
         {{ segment_label(
             'judged.segment_kind', 'judged.segment_value',
             'team_names.team_name', 'agent_names.agent_name'
-        ) }} as segment_label,
+        ) }} as segment_label
     from judged
     inner join spc using (metric, segment, grain, period_start)
     left join team_names
@@ -380,7 +380,7 @@ final as (
                 when 'no chart' then '; no weekly control chart'
                 else '; the weekly control chart is ' || spc_state
             end
-            || '.' as sentence,
+            || '.' as sentence
     from labelled
 )
 

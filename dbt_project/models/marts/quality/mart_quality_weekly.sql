@@ -13,7 +13,7 @@ with observations as (
         metric,
         cast({{ dbt.date_trunc('week', 'observed_at') }} as date) as week_start,
         value,
-        {{ segment_dimensions() }},
+        {{ segment_dimensions() }}
     from {{ ref('int_metric_observations') }}
     where metric_detail = ''
 ),
@@ -21,7 +21,7 @@ with observations as (
 data_range as (
     select
         min(cast(observed_at as date)) as first_date,
-        max(cast(arrived_at as date)) as as_of_date,
+        max(cast(arrived_at as date)) as as_of_date
     from {{ ref('int_metric_observations') }}
 ),
 
@@ -42,13 +42,13 @@ cells as (
         metric,
         {{ segment_cube_columns() }},
         avg(value) as value,
-        count(*) as units,
+        count(*) as units
     from observations
     {{ segment_cube_group_by(['week_start', 'metric']) }}
 ),
 
 measured_cells as (
-    select cells.*, metric_segments.format, metric_segments.complete_after_days,
+    select cells.*, metric_segments.format, metric_segments.complete_after_days
     from cells
     inner join metric_segments using (metric)
     where (cells.site = 'All' or metric_segments.by_site)
@@ -87,7 +87,7 @@ final as (
             as is_target_met,
         measured_cells.week_start >= data_range.first_date
             and measured_cells.week_start + 6 + measured_cells.complete_after_days
-                <= data_range.as_of_date as is_complete_week,
+                <= data_range.as_of_date as is_complete_week
     from measured_cells
     cross join data_range
     left join targets using (week_start, site, team_id, channel, metric)

@@ -52,7 +52,7 @@ answers as (
 questions as (
     select
         question_id,
-        arg_max(question_text, form_effective_from) as question_text,
+        max_by(question_text, form_effective_from) as question_text
     from {{ ref('dim_questions') }}
     group by question_id
 ),
@@ -72,7 +72,7 @@ attention_team_excess as (
     select
         attention.series_id,
         observations.team_id,
-        sum((observations.value - attention.baseline_value) * sign(attention.change)) as excess,
+        sum((observations.value - attention.baseline_value) * sign(attention.change)) as excess
     from attention
     inner join observations
         on observations.metric = attention.metric
@@ -88,7 +88,7 @@ attention_main_team as (
     select
         series_id,
         team_id,
-        excess / nullif(sum(excess) over (partition by series_id), 0) as team_share,
+        excess / nullif(sum(excess) over (partition by series_id), 0) as team_share
     from attention_team_excess
     qualify row_number() over (partition by series_id order by excess desc, team_id) = 1
 ),
@@ -99,7 +99,7 @@ attention_quotes as (
         series_id,
         string_agg(
             interaction_id || coalesce(': “' || quote || '”', ''), '; ' order by evidence_order
-        ) as quotes,
+        ) as quotes
     from (
         select
             attention.series_id,
@@ -109,7 +109,7 @@ attention_quotes as (
                 partition by attention.series_id
                 order by coalesce(answers.evidence_text, answers.answer_comment) is null,
                     answers.attributed_at desc, answers.interaction_id
-            ) as evidence_order,
+            ) as evidence_order
         from attention
         inner join answers
             on answers.question_id = attention.metric_detail
@@ -138,7 +138,7 @@ attention_described as (
             when attention_main_team.team_share >= 0.5 then attention_main_team.team_id
         end as action_team_id,
         attention_quotes.quotes,
-        strftime(attention.window_start, '%-d %b') as since,
+        strftime(attention.window_start, '%-d %b') as since
     from attention
     left join questions on questions.question_id = attention.metric_detail
     left join attention_main_team using (series_id)
@@ -150,7 +150,7 @@ attention_coaching as (
     select
         attention_described.series_id,
         count(distinct opportunities.agent_id) as agents_count,
-        string_agg(distinct opportunities.agent_name, ', ') as agent_names,
+        string_agg(distinct opportunities.agent_name, ', ') as agent_names
     from attention_described
     inner join opportunities
         on opportunities.team_id = attention_described.action_team_id
@@ -168,7 +168,7 @@ attention_related_questions as (
                 || {{ format_metric_value('question.window_value', "'percent'") }}
                 || ' since ' || question.since,
             '; ' order by question.rank
-        ) as related_questions,
+        ) as related_questions
     from attention_described as item
     inner join attention_described as question
         on question.action_team_id = item.action_team_id
@@ -256,7 +256,7 @@ attention_actions as (
             || '&window_end=' || strftime(attention_described.window_end, '%Y-%m-%d') as link,
         attention_described.impact,
         'units a week × change in unit standard deviations (the attention list''s impact)'
-            as impact_unit,
+            as impact_unit
     from attention_described
     inner join {{ ref('dim_metrics') }} as metrics using (metric)
     left join attention_coaching using (series_id)
@@ -283,7 +283,7 @@ missed_actions as (
         segment_label,
         case segment_kind when 'team' then segment_value end as team_id,
         metric,
-        cast(null as varchar) as behaviour_id,
+        cast(null as string) as behaviour_id,
         upper(left(segment_label, 1)) || substr(segment_label, 2) || ': ' || metric_label || ' '
             || {{ format_metric_value('actual', 'format') }}
             || ' in the week of ' || strftime(period_start, '%-d %b')
@@ -310,7 +310,7 @@ missed_actions as (
             || '&window_start=' || strftime(period_start, '%Y-%m-%d')
             || '&window_end=' || strftime(period_end, '%Y-%m-%d') as link,
         abs(actual - target) * case format when 'percent' then 100 else 1 end as impact,
-        unit || ' beyond the target' as impact_unit,
+        unit || ' beyond the target' as impact_unit
     from last_complete_weeks
     where status = 'missed'
 ),
@@ -324,12 +324,12 @@ coaching_agents as (
         behaviour_id,
         agent_id,
         any_value(agent_name) as agent_name,
-        arg_min(behaviour_label, priority_rank) as behaviour_label,
+        min_by(behaviour_label, priority_rank) as behaviour_label,
         min(priority_rank) as priority_rank,
         max(expected_csat_points_per_week) as expected_csat_points_per_week,
-        arg_min(agent_miss_rate, priority_rank) as agent_miss_rate,
-        arg_min(peer_miss_rate, priority_rank) as peer_miss_rate,
-        arg_min(source, priority_rank) as source,
+        min_by(agent_miss_rate, priority_rank) as agent_miss_rate,
+        min_by(peer_miss_rate, priority_rank) as peer_miss_rate,
+        min_by(source, priority_rank) as source
     from opportunities
     group by team_id, behaviour_id, agent_id
 ),
@@ -343,7 +343,7 @@ coaching_quotes as (
             coaching_agents.agent_name || ': ' || coaching_evidence.interaction_id
                 || coalesce(' “' || coaching_evidence.quote || '”', ''),
             '; ' order by coaching_agents.priority_rank
-        ) as quotes,
+        ) as quotes
     from coaching_agents
     inner join coaching_evidence
         on coaching_evidence.agent_id = coaching_agents.agent_id
@@ -358,16 +358,16 @@ coaching_groups as (
         team_id,
         any_value(team_name) as team_name,
         behaviour_id,
-        arg_min(behaviour_label, priority_rank) as behaviour_label,
+        min_by(behaviour_label, priority_rank) as behaviour_label,
         count(*) as agents_count,
         string_agg(
             agent_name || format(' ({:.0f} % against {:.0f} % for the team)',
                 100 * agent_miss_rate, 100 * peer_miss_rate),
             ', ' order by priority_rank
         ) as agent_list,
-        arg_min(source, priority_rank) as source,
+        min_by(source, priority_rank) as source,
         sum(coalesce(expected_csat_points_per_week, 0)) as csat_points_per_week,
-        min(priority_rank) as best_priority_rank,
+        min(priority_rank) as best_priority_rank
     from coaching_agents
     group by team_id, behaviour_id
 ),
@@ -383,7 +383,7 @@ coaching_actions as (
         {{ segment_label("'team'", 'coaching_groups.team_id', 'coaching_groups.team_name', 'null') }}
             as segment_label,
         coaching_groups.team_id,
-        cast(null as varchar) as metric,
+        cast(null as string) as metric,
         coaching_groups.behaviour_id,
         upper(left({{ segment_label("'team'", 'coaching_groups.team_id', 'coaching_groups.team_name', 'null') }}, 1))
             || substr({{ segment_label("'team'", 'coaching_groups.team_id', 'coaching_groups.team_name', 'null') }}, 2)
@@ -407,7 +407,7 @@ coaching_actions as (
         coalesce('Contacts: ' || coaching_quotes.quotes, 'No quoted contact.') as evidence,
         'coaching?team=' || url_encode(coaching_groups.team_id) as link,
         coaching_groups.csat_points_per_week as impact,
-        'CSAT points a week' as impact_unit,
+        'CSAT points a week' as impact_unit
     from coaching_groups
     left join coaching_quotes using (team_id, behaviour_id)
 ),
@@ -428,8 +428,8 @@ driver_actions as (
         'driver' as action_kind,
         source || '|' || driver_id as source_id,
         'the whole centre' as segment_label,
-        cast(null as varchar) as team_id,
-        cast(null as varchar) as metric,
+        cast(null as string) as team_id,
+        cast(null as string) as metric,
         driver_id as behaviour_id,
         'The whole centre: “' || driver_label || '” '
             || case when adjusted_effect > 0 then 'adds ' else 'costs ' end
@@ -448,7 +448,7 @@ driver_actions as (
         sentence as evidence,
         'customer?outcome=csat&drivers=' || url_encode(source) as link,
         abs(adjusted_effect) as impact,
-        'CSAT points a contact' as impact_unit,
+        'CSAT points a contact' as impact_unit
     from csat_drivers
 ),
 
@@ -477,7 +477,7 @@ final as (
         evidence,
         link,
         impact,
-        impact_unit,
+        impact_unit
     from all_actions
 )
 

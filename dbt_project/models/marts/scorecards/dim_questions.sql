@@ -28,7 +28,7 @@ final as (
         questions.critical_level,
         questions.is_na_allowed,
         questions.auto_rule is not null as has_auto_rule,
-        questions.auto_rule,
+        questions.auto_rule
     from questions
     inner join forms
         on questions.form_id = forms.form_id

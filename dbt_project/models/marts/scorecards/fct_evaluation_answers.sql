@@ -50,7 +50,7 @@ final as (
         evaluations.submitted_at,
         evaluations.attributed_at,
         evaluations.evaluation_date,
-        evaluations.week_start,
+        evaluations.week_start
     from answers
     inner join evaluations
         on answers.evaluation_id = evaluations.evaluation_id

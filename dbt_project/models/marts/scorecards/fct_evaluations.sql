@@ -31,7 +31,7 @@ attributed as (
         evaluations.*,
         coalesce(interactions.started_at, evaluations.submitted_at) as attributed_at,
         interactions.channel,
-        interactions.queue,
+        interactions.queue
     from evaluations
     left join interactions
         on evaluations.interaction_id = interactions.interaction_id
@@ -64,7 +64,7 @@ final as (
         attributed.is_critical_fail,
         attributed.na_sections_count,
         attributed.answered_questions_count,
-        attributed.failed_questions_count,
+        attributed.failed_questions_count
     from attributed
     left join agents
         on attributed.agent_id = agents.agent_id

@@ -55,7 +55,7 @@ periods as (
         agent_id,
         period_grain,
         period_start,
-        period_end,
+        period_end
     from agent_periods
 ),
 
@@ -68,7 +68,7 @@ period_teams as (
         agents.agent_name,
         agents.team_id,
         agents.team_name,
-        agents.site,
+        agents.site
     from periods
     left join agents
         on periods.agent_id = agents.agent_id
@@ -85,7 +85,7 @@ team_changes as (
         periods.agent_id,
         periods.period_grain,
         periods.period_start,
-        count(distinct agents.team_id) > 1 as is_team_changed_in_period,
+        count(distinct agents.team_id) > 1 as is_team_changed_in_period
     from periods
     inner join agents
         on periods.agent_id = agents.agent_id
@@ -118,7 +118,7 @@ with_intervals as (
             'agent_periods.critical_fail_count', 'agent_periods.evaluations_count',
             normal_quantile(), 1
         ) }}
-            as critical_fail_rate_upper,
+            as critical_fail_rate_upper
     from agent_periods
     inner join period_teams
         on agent_periods.agent_id = period_teams.agent_id
@@ -146,7 +146,7 @@ ranked as (
         count(*) over team_period as team_agents_count,
         -- equal means share a rank, also when summed in another order (85.83…33 and 85.83…31)
         rank() over (team_period order by round(mean_score, 9) desc) as rank_in_team,
-        median(mean_score) over team_period as team_median_score,
+        median(mean_score) over team_period as team_median_score
     from with_intervals
     window team_period as (partition by team_id, period_grain, period_start, source)
 ),
@@ -158,7 +158,7 @@ compared as (
             score_sd > 0
             and (mean_score_lower > team_median_score or mean_score_upper < team_median_score),
             false
-        ) as is_distinguishable_from_team_median,
+        ) as is_distinguishable_from_team_median
     from ranked
 ),
 
@@ -215,7 +215,7 @@ final as (
         previous_critical_fail_rate,
         critical_fail_rate_change,
         critical_fail_rate_change_lower,
-        critical_fail_rate_change_upper,
+        critical_fail_rate_change_upper
     from change_intervals
 )
 

@@ -29,7 +29,7 @@ unit_ratings as (
         question_id,
         interaction_id,
         any_value(question_type) as question_type,
-        count(*) as ratings_count,
+        count(*) as ratings_count
     from ratings
     group by form_id, question_id, interaction_id
     having count(*) >= 2
@@ -46,7 +46,7 @@ questions as (
             select count(distinct ratings.evaluator_id) from ratings
             where ratings.form_id = unit_ratings.form_id
                 and ratings.question_id = unit_ratings.question_id
-        ) as evaluators_count,
+        ) as evaluators_count
     from unit_ratings
     group by unit_ratings.form_id, unit_ratings.question_id
 ),
@@ -69,7 +69,7 @@ intervals as (
         ) as alpha_lower,
         quantile_cont(
             krippendorff_alpha, (1 + {{ scorecard_confidence() }}) / 2
-        ) as alpha_upper,
+        ) as alpha_upper
     from replicates
     where replicate > 0
     group by form_id, question_id
@@ -98,7 +98,7 @@ final as (
         cast(coalesce(intervals.alpha_replicates, 0) as integer) as alpha_replicates,
         cast(
             {{ var('scorecards')['calibration_bootstrap_replicates'] }} as integer
-        ) as bootstrap_replicates,
+        ) as bootstrap_replicates
     from questions
     left join estimates
         on questions.form_id = estimates.form_id

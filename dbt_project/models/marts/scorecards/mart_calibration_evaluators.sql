@@ -28,7 +28,7 @@ intervals as (
                 then evaluators.deviation_sd / sqrt(evaluators.calibration_contacts_count)
         end as mean_deviation_std_error,
         {{ t_quantile('evaluators.calibration_contacts_count - 1') }} as interval_quantile,
-        quantiles.adjusted_quantile,
+        quantiles.adjusted_quantile
     from evaluators
     left join quantiles
         on evaluators.form_id = quantiles.form_id
@@ -41,14 +41,14 @@ bounds as (
         mean_deviation - interval_quantile * mean_deviation_std_error as mean_deviation_lower,
         mean_deviation + interval_quantile * mean_deviation_std_error as mean_deviation_upper,
         mean_deviation - adjusted_quantile * mean_deviation_std_error as adjusted_lower,
-        mean_deviation + adjusted_quantile * mean_deviation_std_error as adjusted_upper,
+        mean_deviation + adjusted_quantile * mean_deviation_std_error as adjusted_upper
     from intervals
 ),
 
 flagged as (
     select
         *,
-        coalesce(adjusted_lower > 0 or adjusted_upper < 0, false) as is_significant,
+        coalesce(adjusted_lower > 0 or adjusted_upper < 0, false) as is_significant
     from bounds
 ),
 
@@ -74,7 +74,7 @@ final as (
             when is_significant and mean_deviation > 0 then 'lenient'
             when is_significant and mean_deviation < 0 then 'harsh'
             else 'in line'
-        end as direction,
+        end as direction
     from flagged
 )
 

@@ -25,11 +25,11 @@ first_and_latest as (
     select
         evaluation_id,
         form_id,
-        arg_min(evaluator_id, revision) as evaluator_id,
+        min_by(evaluator_id, revision) as evaluator_id,
         min(revision) as first_revision,
         max(revision) as latest_revision,
-        arg_min(score, revision) as first_score,
-        arg_max(score, revision) as latest_score,
+        min_by(score, revision) as first_score,
+        max_by(score, revision) as latest_score
     from revisions
     group by evaluation_id, form_id
 ),
@@ -41,7 +41,7 @@ question_changes as (
         first_answers.question_id,
         first_and_latest.latest_revision > first_and_latest.first_revision as is_disputed,
         coalesce(first_answers.answer, 'na')
-        <> coalesce(latest_answers.answer, 'na') as is_changed,
+        <> coalesce(latest_answers.answer, 'na') as is_changed
     from first_and_latest
     inner join answers as first_answers
         on first_and_latest.evaluation_id = first_answers.evaluation_id
@@ -59,7 +59,7 @@ evaluations as (
         first_and_latest.evaluator_id,
         first_and_latest.latest_revision > first_and_latest.first_revision as is_disputed,
         coalesce(bool_or(question_changes.is_changed), false) as is_overturned,
-        any_value(first_and_latest.latest_score - first_and_latest.first_score) as score_change,
+        any_value(first_and_latest.latest_score - first_and_latest.first_score) as score_change
     from first_and_latest
     left join question_changes
         on first_and_latest.evaluation_id = question_changes.evaluation_id
@@ -70,12 +70,12 @@ counted as (
     select
         'all' as level,
         form_id,
-        cast(null as varchar) as evaluator_id,
-        cast(null as varchar) as question_id,
+        cast(null as string) as evaluator_id,
+        cast(null as string) as question_id,
         count(*) as evaluations_count,
         count(*) filter (where is_disputed) as disputed_count,
         count(*) filter (where is_overturned) as overturned_count,
-        avg(score_change) filter (where is_disputed) as mean_score_change,
+        avg(score_change) filter (where is_disputed) as mean_score_change
     from evaluations
     group by form_id
 
@@ -89,7 +89,7 @@ counted as (
         count(*) as evaluations_count,
         count(*) filter (where is_disputed) as disputed_count,
         count(*) filter (where is_overturned) as overturned_count,
-        avg(score_change) filter (where is_disputed) as mean_score_change,
+        avg(score_change) filter (where is_disputed) as mean_score_change
     from evaluations
     group by form_id, evaluator_id
 
@@ -103,7 +103,7 @@ counted as (
         count(*) as evaluations_count,
         count(*) filter (where is_disputed) as disputed_count,
         count(*) filter (where is_changed) as overturned_count,
-        null as mean_score_change,
+        null as mean_score_change
     from question_changes
     group by form_id, question_id
 ),
@@ -131,7 +131,7 @@ final as (
             as overturn_rate_lower,
         {{ wilson_bound('counted.overturned_count', 'counted.disputed_count', 'z.z', 1) }}
             as overturn_rate_upper,
-        counted.mean_score_change,
+        counted.mean_score_change
     from counted
     cross join z
 )

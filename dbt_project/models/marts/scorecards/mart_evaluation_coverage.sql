@@ -42,7 +42,7 @@ handled as (
         interactions.interaction_id,
         transcribed.interaction_id is not null as has_transcript,
         machine_scored.interaction_id is not null as is_machine_scored,
-        human_evaluated.interaction_id is not null as is_human_evaluated,
+        human_evaluated.interaction_id is not null as is_human_evaluated
     from interactions
     left join transcribed
         on interactions.interaction_id = transcribed.interaction_id
@@ -60,7 +60,7 @@ weekly as (
         count(*) as interactions_count,
         count(*) filter (where has_transcript) as transcribed_count,
         count(*) filter (where is_machine_scored) as machine_scored_count,
-        count(*) filter (where is_human_evaluated) as human_evaluated_count,
+        count(*) filter (where is_human_evaluated) as human_evaluated_count
     from handled
     group by agent_id, week_start
 ),
@@ -79,7 +79,7 @@ planned as (
                 then plan_sizes.evaluations_for_half_width
             when plan_sizes.evaluations_for_half_width is not null then weekly.interactions_count
         end as human_evaluations_needed_next_week,
-        plan_sizes.evaluations_for_half_width > weekly.interactions_count as is_plan_capped,
+        plan_sizes.evaluations_for_half_width > weekly.interactions_count as is_plan_capped
     from weekly
     left join plan_sd
         on weekly.agent_id = plan_sd.agent_id
@@ -109,7 +109,7 @@ final as (
         human_evaluations_needed_next_week,
         is_plan_capped,
         {{ t_quantile('human_evaluations_needed_next_week - 1') }} * plan_sd
-        / sqrt(human_evaluations_needed_next_week) as plan_expected_half_width,
+        / sqrt(human_evaluations_needed_next_week) as plan_expected_half_width
     from planned
 )
 

@@ -24,7 +24,7 @@ keyed as (
     select
         *,
         {{ seeded_uniform('interaction_id') }} as order_key,
-        {{ seeded_uniform("agent_id || '|' || cast(week_start as varchar)") }} as random_start,
+        {{ seeded_uniform("agent_id || '|' || cast(week_start as string)") }} as random_start
     from inclusion
 ),
 
@@ -32,7 +32,7 @@ laid_out as (
     select
         *,
         row_number() over stratum_order as frame_order,
-        round(sum(inclusion_probability) over stratum_order, 9) as cumulative_end,
+        round(sum(inclusion_probability) over stratum_order, 9) as cumulative_end
     from keyed
     window stratum_order as (
         partition by agent_id, week_start
@@ -47,7 +47,7 @@ selected as (
         round(cumulative_end - inclusion_probability, 9) as cumulative_start,
         ceil(cumulative_end - random_start)
         - ceil(round(cumulative_end - inclusion_probability, 9) - random_start) = 1
-        as is_selected,
+        as is_selected
     from laid_out
 ),
 
@@ -60,7 +60,7 @@ final as (
         team_id,
         channel,
         interaction_date,
-        agent_id || '|' || cast(week_start as varchar) as stratum,
+        agent_id || '|' || cast(week_start as string) as stratum,
         cast(frame_order as bigint) as frame_order,
         flag_machine_critical_fail,
         flag_negative_sentiment,
@@ -76,7 +76,7 @@ final as (
         is_certainty,
         random_start,
         is_selected,
-        case when is_selected then 1 / inclusion_probability end as sampling_weight,
+        case when is_selected then 1 / inclusion_probability end as sampling_weight
     from selected
 )
 

@@ -17,7 +17,7 @@ totals as (
     select
         form_id,
         question_id,
-        cast(sum(pairs_count) as bigint) as pairs_count,
+        cast(sum(pairs_count) as bigint) as pairs_count
     from confusion
     group by form_id, question_id
 ),
@@ -30,7 +30,7 @@ cells as (
         confusion.machine_answer,
         confusion.pairs_count,
         cast(confusion.pairs_count / totals.pairs_count as double) as cell_share,
-        totals.pairs_count as total_pairs,
+        totals.pairs_count as total_pairs
     from confusion
     inner join totals
         on confusion.form_id = totals.form_id
@@ -42,7 +42,7 @@ human_margins as (
         form_id,
         question_id,
         human_answer as answer,
-        sum(cell_share) as human_share,
+        sum(cell_share) as human_share
     from cells
     group by all
 ),
@@ -52,7 +52,7 @@ machine_margins as (
         form_id,
         question_id,
         machine_answer as answer,
-        sum(cell_share) as machine_share,
+        sum(cell_share) as machine_share
     from cells
     group by all
 ),
@@ -63,7 +63,7 @@ margins as (
         coalesce(human_margins.question_id, machine_margins.question_id) as question_id,
         coalesce(human_margins.answer, machine_margins.answer) as answer,
         coalesce(human_margins.human_share, 0) as human_share,
-        coalesce(machine_margins.machine_share, 0) as machine_share,
+        coalesce(machine_margins.machine_share, 0) as machine_share
     from human_margins
     full outer join machine_margins
         on human_margins.form_id = machine_margins.form_id
@@ -87,7 +87,7 @@ agreement as (
         (
             select sum(margins.human_share * margins.machine_share) from margins
             where margins.form_id = totals.form_id and margins.question_id = totals.question_id
-        ) as expected_agreement,
+        ) as expected_agreement
     from totals
 ),
 
@@ -98,7 +98,7 @@ kappa as (
         case
             when expected_agreement < 1
                 then (agreed_count / pairs_count - expected_agreement) / (1 - expected_agreement)
-        end as kappa,
+        end as kappa
     from agreement
 ),
 
@@ -124,7 +124,7 @@ variance_terms as (
                     * pow(row_margin.machine_share + column_margin.human_share, 2)
                 else 0
             end
-        ) as term_disagreement,
+        ) as term_disagreement
     from cells
     inner join kappa
         on cells.form_id = kappa.form_id
@@ -152,7 +152,7 @@ with_error as (
                 ) / (pow(1 - kappa.expected_agreement, 2) * kappa.pairs_count),
                 0
             )
-        ) as kappa_std_error,
+        ) as kappa_std_error
     from kappa
     inner join variance_terms
         on kappa.form_id = variance_terms.form_id
@@ -170,7 +170,7 @@ final as (
         kappa,
         kappa_std_error,
         kappa - 1.959963984540054 * kappa_std_error as kappa_lower_95,
-        kappa + 1.959963984540054 * kappa_std_error as kappa_upper_95,
+        kappa + 1.959963984540054 * kappa_std_error as kappa_upper_95
     from with_error
 )
 

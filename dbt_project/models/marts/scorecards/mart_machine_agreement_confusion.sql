@@ -14,7 +14,7 @@ human_evaluations as (
         evaluation_id,
         revision,
         interaction_id,
-        form_id,
+        form_id
     from evaluations
     where evaluation_type = 'standard' and is_latest_revision
     qualify row_number() over (
@@ -27,7 +27,7 @@ machine_evaluations as (
         evaluation_id,
         revision,
         interaction_id,
-        form_id,
+        form_id
     from evaluations
     where evaluation_type = 'auto'
 ),
@@ -37,7 +37,7 @@ human_answers as (
         human_evaluations.interaction_id,
         human_evaluations.form_id,
         answers.question_id,
-        coalesce(answers.answer, 'na') as human_answer,
+        coalesce(answers.answer, 'na') as human_answer
     from human_evaluations
     inner join answers
         on human_evaluations.evaluation_id = answers.evaluation_id
@@ -50,7 +50,7 @@ machine_answers as (
         machine_evaluations.interaction_id,
         machine_evaluations.form_id,
         answers.question_id,
-        answers.answer as machine_answer,
+        answers.answer as machine_answer
     from machine_evaluations
     inner join answers
         on machine_evaluations.evaluation_id = answers.evaluation_id
@@ -63,7 +63,7 @@ pairs as (
         human_answers.form_id,
         human_answers.question_id,
         human_answers.human_answer,
-        machine_answers.machine_answer,
+        machine_answers.machine_answer
     from human_answers
     inner join machine_answers
         on human_answers.interaction_id = machine_answers.interaction_id
@@ -77,7 +77,7 @@ final as (
         question_id,
         human_answer,
         machine_answer,
-        count(*) as pairs_count,
+        count(*) as pairs_count
     from pairs
     group by form_id, question_id, human_answer, machine_answer
 )

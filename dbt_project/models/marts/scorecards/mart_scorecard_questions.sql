@@ -35,7 +35,7 @@ evaluation_days as (
         agent_id,
         team_id,
         source,
-        cast(attributed_at as date) as evaluation_day,
+        cast(attributed_at as date) as evaluation_day
     from evaluations
     where period_grain = 'week'
 ),
@@ -45,7 +45,7 @@ day_periods as (
         cast(attributed_at as date) as evaluation_day,
         period_grain,
         period_start,
-        period_end,
+        period_end
     from evaluations
 ),
 
@@ -61,7 +61,7 @@ daily_counts as (
         count(*) filter (where not answers.is_na) as answered_count,
         count(*) filter (where not answers.is_na and not answers.is_failed) as passed_count,
         count(*) filter (where not answers.is_na and answers.is_failed) as failed_count,
-        count(*) filter (where answers.is_na) as na_count,
+        count(*) filter (where answers.is_na) as na_count
     from evaluation_days
     inner join answers
         on evaluation_days.evaluation_id = answers.evaluation_id
@@ -73,7 +73,7 @@ period_counts as (
         daily_counts.*,
         day_periods.period_grain,
         day_periods.period_start,
-        day_periods.period_end,
+        day_periods.period_end
     from daily_counts
     inner join day_periods
         on daily_counts.evaluation_day = day_periods.evaluation_day
@@ -95,7 +95,7 @@ segment_counts as (
             cast(sum(answered_count) as bigint) as answered_count,
             cast(sum(passed_count) as bigint) as passed_count,
             cast(sum(failed_count) as bigint) as failed_count,
-            cast(sum(na_count) as bigint) as na_count,
+            cast(sum(na_count) as bigint) as na_count
         from period_counts
         where {{ key }} is not null
         group by all
@@ -110,8 +110,8 @@ team_names as (
         period_grain,
         period_start,
         source,
-        arg_max(team_name, attributed_at) as team_name,
-        arg_max(site, attributed_at) as site,
+        max_by(team_name, attributed_at) as team_name,
+        max_by(site, attributed_at) as site
     from evaluations
     where team_id is not null
     group by all
@@ -124,7 +124,7 @@ with_rates as (
         {{ wilson_bound('passed_count', 'answered_count', normal_quantile(), -1) }}
             as pass_rate_lower,
         {{ wilson_bound('passed_count', 'answered_count', normal_quantile(), 1) }}
-            as pass_rate_upper,
+            as pass_rate_upper
     from segment_counts
 ),
 
@@ -156,7 +156,7 @@ final as (
         with_rates.na_count,
         with_rates.pass_rate,
         with_rates.pass_rate_lower,
-        with_rates.pass_rate_upper,
+        with_rates.pass_rate_upper
     from with_rates
     left join agent_scorecards
         on with_rates.segment_kind = 'agent'

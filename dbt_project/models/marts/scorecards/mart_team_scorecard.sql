@@ -32,8 +32,8 @@ team_periods as (
         is_period_complete,
         previous_period_start,
         source,
-        arg_max(team_name, attributed_at) as team_name,
-        arg_max(site, attributed_at) as site,
+        max_by(team_name, attributed_at) as team_name,
+        max_by(site, attributed_at) as site,
         count(distinct agent_id) as agents_count,
         count(*) as evaluations_count,
         avg(score) as mean_score,
@@ -57,7 +57,7 @@ with_intervals as (
         {{ wilson_bound('critical_fail_count', 'evaluations_count', normal_quantile(), -1) }}
             as critical_fail_rate_lower,
         {{ wilson_bound('critical_fail_count', 'evaluations_count', normal_quantile(), 1) }}
-            as critical_fail_rate_upper,
+            as critical_fail_rate_upper
     from team_periods
 ),
 
@@ -77,7 +77,7 @@ ranked as (
         count(*) over centre_period as centre_teams_count,
         -- equal means share a rank, also when summed in another order (85.83…33 and 85.83…31)
         rank() over (centre_period order by round(mean_score, 9) desc) as rank_in_centre,
-        median(mean_score) over centre_period as centre_median_score,
+        median(mean_score) over centre_period as centre_median_score
     from with_intervals
     window centre_period as (partition by period_grain, period_start, source)
 ),
@@ -91,7 +91,7 @@ compared as (
                 mean_score_lower > centre_median_score or mean_score_upper < centre_median_score
             ),
             false
-        ) as is_distinguishable_from_centre_median,
+        ) as is_distinguishable_from_centre_median
     from ranked
 ),
 
@@ -146,7 +146,7 @@ final as (
         previous_critical_fail_rate,
         critical_fail_rate_change,
         critical_fail_rate_change_lower,
-        critical_fail_rate_change_upper,
+        critical_fail_rate_change_upper
     from change_intervals
 )
 

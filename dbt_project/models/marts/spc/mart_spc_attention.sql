@@ -44,14 +44,14 @@ listed as (
             when 'proportion' then sqrt(pooled_level * (1 - pooled_level))
             when 'rate' then sqrt(pooled_level)
             else shifts.unit_sigma
-        end as unit_spread,
+        end as unit_spread
     from shifts
     where shifts.is_listed
 ),
 
 window_observations as (
     -- the observations behind each item's window ...
-    select listed.series_id, listed.baseline_value, observations.*,
+    select listed.series_id, listed.baseline_value, observations.*
     from listed
     inner join observations
         on observations.metric = listed.metric
@@ -62,7 +62,7 @@ window_observations as (
 
 baseline_observations as (
     -- ... and behind its current stage's Phase I baseline
-    select listed.series_id, observations.*,
+    select listed.series_id, observations.*
     from listed
     inner join {{ ref('mart_spc_points') }} as baseline
         on baseline.series_id = listed.series_id
@@ -81,7 +81,7 @@ item_excess as (
     select
         series_id,
         sum(value - baseline_value) as excess,
-        arg_max(team_id, observed_at) as latest_team_id,
+        max_by(team_id, observed_at) as latest_team_id
     from window_observations
     group by series_id
 ),
@@ -97,7 +97,7 @@ cell_windows as (
         kinds.segment_kind,
         {{ segment_value('kinds.segment_kind', 'window_observations') }} as segment_value,
         count(*) as units,
-        sum(window_observations.value) as total,
+        sum(window_observations.value) as total
     from window_observations
     cross join kinds
     group by all
@@ -109,7 +109,7 @@ cell_baselines as (
         baseline_observations.series_id,
         kinds.segment_kind,
         {{ segment_value('kinds.segment_kind', 'baseline_observations') }} as segment_value,
-        avg(baseline_observations.value) as cell_baseline,
+        avg(baseline_observations.value) as cell_baseline
     from baseline_observations
     cross join kinds
     group by all
@@ -123,7 +123,7 @@ shares as (
         cell_windows.segment_kind,
         cell_windows.segment_value,
         (cell_windows.total - cell_windows.units * cell_baselines.cell_baseline)
-            / nullif(item_excess.excess, 0) as share,
+            / nullif(item_excess.excess, 0) as share
     from cell_windows
     inner join cell_baselines using (series_id, segment_kind, segment_value)
     inner join item_excess using (series_id)
@@ -136,7 +136,7 @@ explains as (
     select
         item.series_id,
         narrower.series_id as explained_by_series_id,
-        shares.share,
+        shares.share
     from listed as item
     inner join shares using (series_id)
     inner join listed as narrower
@@ -167,7 +167,7 @@ explains as (
     select
         item.series_id,
         other_grain.series_id,
-        null as share,
+        null as share
     from listed as item
     inner join listed as other_grain
         on other_grain.metric = item.metric
@@ -183,7 +183,7 @@ best_explanation as (
     select
         explains.*,
         explains.explained_by_series_id in (select series_id from explains)
-            as explainer_is_explained,
+            as explainer_is_explained
     from explains
     qualify row_number() over (
         partition by explains.series_id
@@ -200,7 +200,7 @@ folded as (
             case when best_explanation.explainer_is_explained then hop.explained_by_series_id end,
             best_explanation.explained_by_series_id
         ) as folded_under_series_id,
-        best_explanation.share as explained_share,
+        best_explanation.share as explained_share
     from best_explanation
     left join best_explanation as hop
         on hop.series_id = best_explanation.explained_by_series_id
@@ -216,7 +216,7 @@ driven as (
     select
         shares.series_id,
         shares.segment_value as driven_by_agent_id,
-        shares.share as driven_by_agent_share,
+        shares.share as driven_by_agent_share
     from shares
     inner join listed as item using (series_id)
     where item.level = 'process'
@@ -257,7 +257,7 @@ described as (
             when 'team' then 'team ' || coalesce(segment_team.team_name || ' (' || listed.segment_value || ')', listed.segment_value)
             when 'agent' then 'agent ' || coalesce(segment_agent.agent_name || ' (' || listed.segment_value || ')', listed.segment_value)
             else listed.segment_kind || ' ' || listed.segment_value
-        end as segment_label,
+        end as segment_label
     from listed
     inner join metrics using (metric)
     left join item_excess using (series_id)
@@ -331,7 +331,7 @@ final as (
                     described.driven_by_agent_id),
                 ''
             )
-            || '.' as sentence,
+            || '.' as sentence
     from described
     left join team_names using (team_id)
 )

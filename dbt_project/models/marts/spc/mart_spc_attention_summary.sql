@@ -16,7 +16,7 @@ final as (
         count(series.series_id) filter (where series.shift_test_status = 'tested')
             as tested_count,
         count(series.series_id) filter (where series.is_on_attention_list) as listed_count,
-        cast({{ var('attention')['false_discovery_rate'] }} as double) as false_discovery_rate,
+        cast({{ var('attention')['false_discovery_rate'] }} as double) as false_discovery_rate
     from levels
     left join series using (level)
     group by levels.level

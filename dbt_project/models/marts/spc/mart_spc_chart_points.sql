@@ -10,13 +10,13 @@ fired as (
         series_id,
         chart,
         subgroup_start,
-        string_agg(rule, ';' order by rule) as rules_fired,
+        string_agg(rule, ';' order by rule) as rules_fired
     from {{ ref('mart_spc_signals') }}
     group by series_id, chart, subgroup_start
 ),
 
 location_points as (
-    select distinct series_id, metric, segment_kind, segment_value, subgroup_start, subgroup_end,
+    select distinct series_id, metric, segment_kind, segment_value, subgroup_start, subgroup_end
     from points
 ),
 
@@ -49,7 +49,7 @@ final as (
             'The limits are wider than on a textbook chart because, at these volumes, ordinary'
             || ' {}s already differ {:.1f} times more than chance alone explains; only moves'
             || ' beyond that everyday variation are flagged.', points.grain, points.sigma_z)
-        end as limits_explanation,
+        end as limits_explanation
     from points
     left join fired using (series_id, chart, subgroup_start)
     left join targets using (series_id, subgroup_start)

@@ -26,7 +26,7 @@ subgroups as (
 
 {%- for configured, chart, is_laney in drawn %}
 input_{{ chart }} as (
-    select engine_input.* exclude (chart),
+    select {{ star_except(['chart'], 'engine_input') }}
     from engine_input
     left join overdispersion using (series_id, stage)
     where engine_input.chart = '{{ configured }}'
@@ -34,7 +34,7 @@ input_{{ chart }} as (
 ),
 
 points_{{ chart }} as (
-    select '{{ chart }}' as chart_type, *,
+    select '{{ chart }}' as chart_type, *
     from ({{ spc_revised_chart(
         'input_' ~ chart, chart, 0 if chart in ('ewma', 'cusum') else passes,
         dispersion=ref('int_spc_overdispersion') if is_laney else none, summarised=true
@@ -84,7 +84,7 @@ final as (
             when abs(all_points.value - all_points.center) > 2 * all_points.sigma then 'A'
             when abs(all_points.value - all_points.center) > all_points.sigma then 'B'
             else 'C'
-        end as zone,
+        end as zone
     from all_points
     inner join subgroups using (series_id, subgroup_order)
     left join overdispersion

@@ -16,11 +16,11 @@ series as (
         any_value(grain) as grain,
         any_value(segment_kind) as segment_kind,
         any_value(segment_value) as segment_value,
-        arg_max(chart_type, subgroup_start) as current_chart_type,
+        max_by(chart_type, subgroup_start) as current_chart_type,
         max(stage) as stages_count,
         min(subgroup_start) as first_subgroup,
         max(subgroup_start) as last_subgroup,
-        max(subgroup_start) filter (where not is_provisional) as last_complete_subgroup,
+        max(subgroup_start) filter (where not is_provisional) as last_complete_subgroup
     from points
     group by series_id
 ),
@@ -43,7 +43,7 @@ final as (
         shifts.baseline_value as shift_baseline_value,
         shifts.series_p_value as shift_p_value,
         shifts.q_value as shift_q_value,
-        coalesce(shifts.is_listed, false) as is_on_attention_list,
+        coalesce(shifts.is_listed, false) as is_on_attention_list
     from series
     left join shifts using (series_id)
 )

@@ -29,7 +29,7 @@ final as (
         points.value,
         points.center,
         points.lcl,
-        points.ucl,
+        points.ucl
     from signals
     inner join points using (series_id, stage, chart, subgroup_order)
 )

@@ -29,7 +29,7 @@ forms_with_rules as (
     select distinct
         forms.form_id,
         forms.form_version,
-        forms.effective_from,
+        forms.effective_from
     from forms
     inner join rules
         on forms.form_id = rules.form_id
@@ -40,7 +40,7 @@ interaction_forms as (
     select
         interactions.interaction_id,
         forms_with_rules.form_id,
-        forms_with_rules.form_version,
+        forms_with_rules.form_version
     from interactions
     inner join transcribed
         on interactions.interaction_id = transcribed.interaction_id

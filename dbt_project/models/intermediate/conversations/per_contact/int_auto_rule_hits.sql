@@ -28,7 +28,7 @@ rule_hits as (
         rule_phrases.phrase_role,
         phrase_hits.turn_index,
         phrase_hits.turn_number,
-        phrase_hits.begin_seconds,
+        phrase_hits.begin_seconds
     from phrase_hits
     inner join rule_phrases
         on phrase_hits.phrase_speaker = rule_phrases.speaker

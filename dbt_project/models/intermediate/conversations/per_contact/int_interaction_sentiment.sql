@@ -18,7 +18,7 @@ turns_ordered as (
         ) as speaker_turn_number,
         row_number() over (
             partition by interaction_id, speaker order by turn_index desc
-        ) as speaker_turn_number_from_end,
+        ) as speaker_turn_number_from_end
     from turn_sentiment
 ),
 
@@ -34,7 +34,7 @@ per_interaction as (
         min(compound) filter (where speaker = 'customer') as customer_sentiment_min,
         avg(compound) filter (where speaker = 'customer') as customer_sentiment_mean,
         avg(compound) filter (where speaker = 'agent') as agent_sentiment_mean,
-        count(*) filter (where speaker = 'customer') as customer_turns_count,
+        count(*) filter (where speaker = 'customer') as customer_turns_count
     from turns_ordered
     group by interaction_id
 ),
@@ -48,7 +48,7 @@ final as (
         customer_sentiment_mean,
         customer_sentiment_end - customer_sentiment_start as customer_sentiment_change,
         agent_sentiment_mean,
-        customer_turns_count,
+        customer_turns_count
     from per_interaction
 )
 

@@ -25,7 +25,7 @@ final as (
         interactions.channel,
         row_number() over (
             partition by turns.interaction_id order by turns.turn_index
-        ) as turn_number,
+        ) as turn_number
     from turns
     inner join interactions
         on turns.interaction_id = interactions.interaction_id

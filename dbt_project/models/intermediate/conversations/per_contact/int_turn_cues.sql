@@ -20,7 +20,7 @@ not_negated as (
         phrase_hits.speaker,
         cues.cue_kind,
         cues.phrase,
-        phrase_hits.match_phrase,
+        phrase_hits.match_phrase
     from phrase_hits
     inner join cues
         on phrase_hits.phrase_speaker = cues.speaker
@@ -33,7 +33,7 @@ contained as (
         shorter.interaction_id,
         shorter.turn_index,
         shorter.cue_kind,
-        shorter.phrase,
+        shorter.phrase
     from not_negated as shorter
     inner join not_negated as longer
         on shorter.interaction_id = longer.interaction_id
@@ -59,7 +59,7 @@ final as (
         turn_index,
         speaker,
         cue_kind,
-        phrase,
+        phrase
     from longest
 )
 

@@ -27,7 +27,7 @@ rule_phrases as (
 phrases as (
     select distinct
         speaker,
-        match_phrase,
+        match_phrase
     from (
         select speaker, {{ match_text('phrase') }} as match_phrase from cues
         union all
@@ -40,11 +40,8 @@ anchored_phrases as (
     select
         speaker,
         match_phrase,
-        list_reduce(
-            string_split(trim(match_phrase), ' '),
-            lambda longest, word: if(length(word) > length(longest), word, longest)
-        ) as anchor_word,
-        regexp_matches(match_phrase, '^ ({{ negators }}) ') as starts_with_negator,
+        {{ longest_word('match_phrase') }} as anchor_word,
+        {{ regexp_found('match_phrase', "'^ (" ~ negators ~ ") '") }} as starts_with_negator
     from phrases
 ),
 
@@ -61,7 +58,7 @@ turn_words as (
         begin_seconds,
         speaker,
         match_text,
-        unnest(list_distinct(string_split(trim(match_text), ' '))) as word,
+        {{ unnest_list("array_distinct(split(trim(match_text), ' '))", 'word') }}
     from turns
 ),
 
@@ -82,7 +79,7 @@ candidates as (
         turn_anchors.match_text,
         anchored_phrases.speaker as phrase_speaker,
         anchored_phrases.match_phrase,
-        anchored_phrases.starts_with_negator,
+        anchored_phrases.starts_with_negator
     from turn_anchors
     inner join anchored_phrases
         on turn_anchors.word = anchored_phrases.anchor_word
@@ -101,10 +98,10 @@ final as (
         speaker,
         phrase_speaker,
         match_phrase,
-        not starts_with_negator and regexp_matches(
-            left(match_text, strpos(match_text, match_phrase)),
-            ' (({{ negators | replace("|never", "") }})( [a-z0-9'']+){0,2}|never) $'
-        ) as is_negated,
+        not starts_with_negator and {{ regexp_found(
+            'left(match_text, instr(match_text, match_phrase))',
+            "' ((" ~ negators | replace('|never', '') ~ ")( [a-z0-9'']+){0,2}|never) $'"
+        ) }} as is_negated
     from candidates
     where contains(match_text, match_phrase)
 )

@@ -42,7 +42,7 @@ rule_hits as (
 questions_to_answer as (
     select
         interaction_forms.interaction_id,
-        rules.* exclude (auto_rule),  -- the rule's parts are columns; its JSON is not needed
+        {{ star_except(['auto_rule'], 'rules') }}  -- the rule's parts are columns; its JSON is not needed
     from interaction_forms
     inner join rules
         on interaction_forms.form_id = rules.form_id
@@ -58,7 +58,7 @@ first_events as (
         form_version,
         question_id,
         min(turn_number) filter (where phrase_role = 'before') as before_event_turn,
-        min(turn_number) filter (where phrase_role = 'after') as after_event_turn,
+        min(turn_number) filter (where phrase_role = 'after') as after_event_turn
     from rule_hits
     where phrase_role in ('before', 'after')
     group by all
@@ -74,7 +74,7 @@ candidate_matches as (
         rule_hits.form_version,
         rule_hits.question_id,
         rule_hits.turn_index,
-        rule_hits.turn_number,
+        rule_hits.turn_number
     from rule_hits
     inner join rules
         on rule_hits.form_id = rules.form_id
@@ -106,7 +106,7 @@ first_matches as (
         form_version,
         question_id,
         count(*) as matches_count,
-        arg_min(turn_index, turn_number) as first_match_turn_index,
+        min_by(turn_index, turn_number) as first_match_turn_index
     from candidate_matches
     group by all
 ),
@@ -126,7 +126,7 @@ each_events as (
                 order by turn_number
             ),
             0
-        ) as previous_event_turn,
+        ) as previous_event_turn
     from rule_hits
     where phrase_role = 'before_each'
 ),
@@ -139,7 +139,7 @@ each_events_checked as (
         each_events.question_id,
         each_events.turn_index,
         each_events.turn_number,
-        count(candidate_matches.turn_number) > 0 as is_preceded,
+        count(candidate_matches.turn_number) > 0 as is_preceded
     from each_events
     left join candidate_matches
         on each_events.interaction_id = candidate_matches.interaction_id
@@ -159,8 +159,8 @@ each_events_summary as (
         question_id,
         count(*) as events_count,
         count(*) filter (where not is_preceded) as unpreceded_events_count,
-        arg_min(turn_index, turn_number) filter (where not is_preceded)
-            as first_unpreceded_turn_index,
+        min_by(turn_index, turn_number) filter (where not is_preceded)
+            as first_unpreceded_turn_index
     from each_events_checked
     group by all
 ),
@@ -182,24 +182,24 @@ conditions_evaluated as (
                 when '==' then measures.number_value = rule_conditions.operand_number
                 when '!=' then measures.number_value <> rule_conditions.operand_number
                 when 'in' then
-                    list_contains(rule_conditions.allowed_values, measures.text_value)
-                    or list_contains(rule_conditions.allowed_numbers, measures.number_value)
+                    array_contains(rule_conditions.allowed_values, measures.text_value)
+                    or array_contains(rule_conditions.allowed_numbers, measures.number_value)
                 when 'not in' then
-                    not list_contains(rule_conditions.allowed_values, measures.text_value)
+                    not array_contains(rule_conditions.allowed_values, measures.text_value)
             end,
             false
         ) as is_met,
         rule_conditions.measure || ' = ' || coalesce(
             measures.text_value,
             case
-                when regexp_matches(rule_conditions.condition_text, '(true|false)$')
+                when {{ regexp_found('rule_conditions.condition_text', "'(true|false)$'") }}
                     then case measures.number_value when 1 then 'true' when 0 then 'false' end
                 when measures.number_value = round(measures.number_value)
-                    then cast(cast(measures.number_value as bigint) as varchar)
-                else cast(round(measures.number_value, 3) as varchar)
+                    then cast(cast(measures.number_value as bigint) as string)
+                else cast(round(measures.number_value, 3) as string)
             end,
             'no value'
-        ) || ', rule ' || rule_conditions.condition_text as condition_sentence,
+        ) || ', rule ' || rule_conditions.condition_text as condition_sentence
     from questions_to_answer
     inner join rule_conditions
         on questions_to_answer.form_id = rule_conditions.form_id
@@ -220,12 +220,12 @@ conditions_summary as (
             as is_applicable,
         coalesce(bool_and(is_met) filter (where condition_role = 'require'), true)
             as is_required_met,
-        arg_min(condition_sentence, condition_number)
+        min_by(condition_sentence, condition_number)
             filter (where condition_role = 'applies_when' and not is_met) as not_applicable_because,
-        arg_min(condition_sentence, condition_number)
+        min_by(condition_sentence, condition_number)
             filter (where condition_role = 'require' and not is_met) as requirement_failed_because,
-        string_agg(condition_sentence, '; ' order by condition_number)
-            filter (where condition_role = 'require') as requirements_met_because,
+        {{ dbt.listagg('condition_sentence', "'; '", 'order by condition_number') }}
+            filter (where condition_role = 'require') as requirements_met_because
     from conditions_evaluated
     group by all
 ),
@@ -235,11 +235,12 @@ phrase_lists as (
         form_id,
         form_version,
         question_id,
-        string_agg(phrase, ', ' order by phrase) filter (where phrase_role = 'match')
+        {{ dbt.listagg('phrase', "', '", 'order by phrase') }} filter (where phrase_role = 'match')
             as match_phrases,
-        string_agg(phrase, ', ' order by phrase) filter (where phrase_role = 'before_each')
+        {{ dbt.listagg('phrase', "', '", 'order by phrase') }}
+            filter (where phrase_role = 'before_each')
             as event_phrases,
-        any_value(speaker) filter (where phrase_role = 'before_each') as event_speaker,
+        any_value(speaker) filter (where phrase_role = 'before_each') as event_speaker
     from rule_phrases
     group by all
 ),
@@ -269,7 +270,7 @@ decided as (
         each_events_summary.first_unpreceded_turn_index,
         phrase_lists.match_phrases,
         phrase_lists.event_phrases,
-        phrase_lists.event_speaker,
+        phrase_lists.event_speaker
     from questions_to_answer
     left join conditions_summary
         on questions_to_answer.interaction_id = conditions_summary.interaction_id
@@ -304,7 +305,7 @@ outcomes as (
                 and (matches_count > 0) = is_absent_rule then 'phrase_failed'
             when not is_required_met then 'requirement_failed'
             else 'met'
-        end as outcome,
+        end as outcome
     from decided
 ),
 
@@ -313,10 +314,10 @@ answered as (
         *,
         case
             when outcome in ('not_applicable', 'no_event') then 'na'
-            when question_type = 'scale' then regexp_replace(
-                cast(case when outcome = 'met' then points_met else points_not_met end as varchar),
-                '\.0$', ''
-            )
+            when question_type = 'scale' then {{ regexp_replace_all(
+                "cast(case when outcome = 'met' then points_met else points_not_met end as string)",
+                "'[.]0$'", "''"
+            ) }}
             when outcome = 'met' then 'yes'
             else 'no'
         end as answer,
@@ -339,7 +340,7 @@ answered as (
                 or (outcome = 'met' and is_absent_rule)
                 then 'no ' || replace(speaker || ' ', 'any ', '')
                 || 'turn says any of: ' || match_phrases
-        end as evidence_sentence,
+        end as evidence_sentence
     from outcomes
 ),
 
@@ -354,7 +355,7 @@ final as (
         outcome,
         form_id,
         form_version,
-        interaction_id,
+        interaction_id
     from answered
 )
 

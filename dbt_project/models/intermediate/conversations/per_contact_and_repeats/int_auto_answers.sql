@@ -22,7 +22,7 @@ final as (
         outcomes.outcome,
         outcomes.form_id,
         outcomes.form_version,
-        outcomes.interaction_id,
+        outcomes.interaction_id
     from outcomes
     left join turns
         on outcomes.interaction_id = turns.interaction_id

@@ -18,7 +18,7 @@ evaluated as (
         revision,
         interaction_id,
         form_id,
-        form_version,
+        form_version
     from answers
 ),
 
@@ -34,7 +34,7 @@ final as (
         'auto' as evaluation_type,
         interactions.ended_at as started_at,
         interactions.ended_at as submitted_at,
-        cast(null as timestamp) as updated_at,
+        cast(null as timestamp) as updated_at
     from evaluated
     inner join interactions
         on evaluated.interaction_id = interactions.interaction_id

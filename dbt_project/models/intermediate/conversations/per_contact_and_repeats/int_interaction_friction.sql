@@ -40,7 +40,7 @@ repeat_contacts as (
 contacts as (
     select
         interaction_id,
-        any_value(channel) as channel,
+        any_value(channel) as channel
     from turns
     group by interaction_id
 ),
@@ -50,7 +50,7 @@ contacts as (
 negative_customer_turns as (
     select distinct
         turn_cues.interaction_id,
-        turn_cues.turn_index,
+        turn_cues.turn_index
     from turn_cues
     where
         turn_cues.speaker = 'customer'
@@ -58,7 +58,7 @@ negative_customer_turns as (
     union
     select
         interaction_id,
-        turn_index,
+        turn_index
     from turn_sentiment
     where speaker = 'customer' and compound <= {{ conversation['negative_ending_compound'] }}
 ),
@@ -66,7 +66,7 @@ negative_customer_turns as (
 counted_cues as (
     select
         turn_cues.*,
-        negative_customer_turns.turn_index is not null as in_negative_turn,
+        negative_customer_turns.turn_index is not null as in_negative_turn
     from turn_cues
     left join negative_customer_turns
         on turn_cues.interaction_id = negative_customer_turns.interaction_id
@@ -81,7 +81,7 @@ cue_counts as (
         count(*) filter (where speaker = 'customer' and cue_kind = '{{ kind }}') as {{ kind }}_cues,
         {%- endfor %}
         count(*) filter (where speaker = 'agent' and cue_kind = 'apology') as agent_apology_cues,
-        count(*) filter (where cue_kind = 'transfer') as transfer_cues,
+        count(*) filter (where cue_kind = 'transfer') as transfer_cues
     from counted_cues
     group by interaction_id
 ),
@@ -89,14 +89,14 @@ cue_counts as (
 last_customer_turns as (
     select
         interaction_id,
-        max(turn_index) as turn_index,
+        max(turn_index) as turn_index
     from turns
     where speaker = 'customer'
     group by interaction_id
 ),
 
 grateful_endings as (
-    select distinct counted_cues.interaction_id,
+    select distinct counted_cues.interaction_id
     from counted_cues
     inner join last_customer_turns
         on counted_cues.interaction_id = last_customer_turns.interaction_id
@@ -106,20 +106,21 @@ grateful_endings as (
 
 -- Restating: two customer turns whose sets of content words overlap by Jaccard >= the var.
 stop_words as (
-    select unnest([
-        'i', 'me', 'my', 'im', 'i''m', 'i''ve', 'i''d', 'i''ll', 'you', 'your', 'we', 'our', 'it',
-        'it''s', 'its', 'is', 'are', 'was', 'were', 'be', 'been', 'am', 'a', 'an', 'the', 'and',
+    {%- set stop_words = [
+        'i', 'me', 'my', 'im', "i'm", "i've", "i'd", "i'll", 'you', 'your', 'we', 'our', 'it',
+        "it's", 'its', 'is', 'are', 'was', 'were', 'be', 'been', 'am', 'a', 'an', 'the', 'and',
         'or', 'but', 'to', 'of', 'in', 'on', 'at', 'for', 'with', 'this', 'that', 'what',
         'so', 'do', 'did', 'can', 'just', 'please', 'have', 'has', 'had', 'there', 'they',
         'he', 'she', 'them', 'ok', 'okay', 'yes', 'no', 'hi', 'hello', 'thanks', 'thank'
-    ]) as word
+    ] %}
+    select {{ unnest_list(dbt.array_construct(sql_strings(stop_words)), 'word') }}
 ),
 
 customer_words as (
     select
         interaction_id,
         turn_index,
-        unnest(list_distinct(string_split(trim(match_text), ' '))) as word,
+        {{ unnest_list("array_distinct(split(trim(match_text), ' '))", 'word') }}
     from turns
     where speaker = 'customer'
 ),
@@ -136,14 +137,14 @@ turn_sizes as (
     select
         interaction_id,
         turn_index,
-        count(*) as words,
+        count(*) as words
     from content_words
     group by interaction_id, turn_index
     having count(*) >= {{ conversation['restatement_min_words'] }}
 ),
 
 sized_words as (
-    select content_words.*, turn_sizes.words,
+    select content_words.*, turn_sizes.words
     from content_words
     inner join turn_sizes
         on content_words.interaction_id = turn_sizes.interaction_id
@@ -155,7 +156,7 @@ turn_pairs as (
         earlier.interaction_id,
         earlier.turn_index as earlier_turn_index,
         later.turn_index as later_turn_index,
-        count(*) / (any_value(earlier.words) + any_value(later.words) - count(*)) as jaccard,
+        count(*) / (any_value(earlier.words) + any_value(later.words) - count(*)) as jaccard
     from sized_words as earlier
     inner join sized_words as later
         on earlier.interaction_id = later.interaction_id
@@ -167,7 +168,7 @@ turn_pairs as (
 restatements as (
     select
         interaction_id,
-        count(*) as restated_turn_pairs,
+        count(*) as restated_turn_pairs
     from turn_pairs
     where jaccard >= {{ conversation['restatement_min_jaccard'] }}
     group by interaction_id
@@ -176,7 +177,7 @@ restatements as (
 holds as (
     select
         turn_cues.interaction_id,
-        max(turns.end_offset_ms - turns.begin_offset_ms) / 1000.0 as longest_hold_seconds,
+        max(turns.end_offset_ms - turns.begin_offset_ms) / 1000.0 as longest_hold_seconds
     from turn_cues
     inner join turns
         on turn_cues.interaction_id = turns.interaction_id
@@ -192,7 +193,7 @@ turn_gaps as (
         channel,
         begin_offset_ms,
         (lead(begin_offset_ms) over (partition by interaction_id order by turn_index)
-            - end_offset_ms) / 1000.0 as gap_seconds,
+            - end_offset_ms) / 1000.0 as gap_seconds
     from turns
     where channel = 'voice'
 ),
@@ -202,7 +203,7 @@ dead_air as (
         interaction_id,
         coalesce(sum(gap_seconds) filter (
             where gap_seconds > {{ conversation['dead_air_gap_seconds'] }}
-        ), 0) as dead_air_seconds,
+        ), 0) as dead_air_seconds
     from turn_gaps
     group by interaction_id
     having count(begin_offset_ms) > 0
@@ -241,7 +242,7 @@ flags as (
             and coalesce(cue_counts.anger_cues, 0) = 0
             and coalesce(cue_counts.escalation_cues, 0) = 0 as has_satisfied_ending,
         interaction_sentiment.customer_sentiment_min,
-        interaction_sentiment.customer_sentiment_end,
+        interaction_sentiment.customer_sentiment_end
     from contacts
     left join interactions on contacts.interaction_id = interactions.interaction_id
     left join cue_counts on contacts.interaction_id = cue_counts.interaction_id
@@ -270,7 +271,7 @@ scored as (
         + {{ weights['transfer'] }} * has_transfer::int
         + {{ weights['dead_air'] }} * has_dead_air::int
         + {{ weights['repeat_contact'] }} * is_repeat_contact::int
-        - {{ weights['satisfied_ending'] }} * has_satisfied_ending::int as friction_points,
+        - {{ weights['satisfied_ending'] }} * has_satisfied_ending::int as friction_points
     from flags
 ),
 
@@ -298,7 +299,7 @@ final as (
         has_satisfied_ending,
         round(least(100, greatest(0, friction_points)), 2) as friction_score,
         least(100, greatest(0, friction_points)) >= {{ conversation['high_friction_score'] }}
-            as is_high_friction,
+            as is_high_friction
     from scored
 )
 

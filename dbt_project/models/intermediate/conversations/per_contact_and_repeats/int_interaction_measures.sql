@@ -4,6 +4,17 @@
 -- when present, the columns of int_interaction_sentiment and int_interaction_friction. The
 -- list a form may name is AUTO_RULE_MEASURES in orchestration/ingest/auto_rules.py; a test
 -- checks it against this model's measures.
+{#- the columns of `numbers`, each a measure -#}
+{%- set number_measures = [
+    'queue_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds',
+    'handle_seconds', 'hold_count', 'transfer_count', 'is_resolved', 'turns_count',
+    'customer_sentiment_start', 'customer_sentiment_end', 'customer_sentiment_min',
+    'customer_sentiment_mean', 'customer_sentiment_change', 'agent_sentiment_mean',
+    'customer_turns_count', 'has_escalation_request', 'has_repetition', 'has_long_hold',
+    'has_transfer', 'dead_air_seconds', 'has_dead_air', 'is_repeat_contact',
+    'has_negative_ending', 'anger_cues', 'frustration_cues', 'confusion_cues', 'gratitude_cues',
+    'friction_score', 'is_high_friction'
+] %}
 -- depends_on: {{ ref('int_changed_interactions_and_repeats') }}
 with interactions as (
     select * from {{ ref('stg_interactions') }}
@@ -28,7 +39,7 @@ friction as (
 turn_counts as (
     select
         interaction_id,
-        count(*) as turns_count,
+        count(*) as turns_count
     from turns
     group by interaction_id
 ),
@@ -40,7 +51,7 @@ texts as (
         direction,
         queue,
         contact_reason,
-        site,
+        site
     from interactions
 ),
 
@@ -77,7 +88,7 @@ numbers as (
         cast(friction.confusion_cues as double) as confusion_cues,
         cast(friction.gratitude_cues as double) as gratitude_cues,
         cast(friction.friction_score as double) as friction_score,
-        cast(cast(friction.is_high_friction as integer) as double) as is_high_friction,
+        cast(cast(friction.is_high_friction as integer) as double) as is_high_friction
     from interactions
     left join turn_counts
         on interactions.interaction_id = turn_counts.interaction_id
@@ -88,15 +99,12 @@ numbers as (
 ),
 
 text_measures as (
-    unpivot texts
-    on columns(* exclude (interaction_id))
-    into name measure value text_value
+    {{ unpivot('texts', ['channel', 'direction', 'queue', 'contact_reason', 'site'],
+        'measure', 'text_value') }}
 ),
 
 number_measures as (
-    unpivot numbers
-    on columns(* exclude (interaction_id))
-    into name measure value number_value
+    {{ unpivot('numbers', number_measures, 'measure', 'number_value') }}
 ),
 
 final as (
@@ -104,14 +112,14 @@ final as (
         interaction_id,
         measure,
         cast(null as double) as number_value,
-        cast(text_value as varchar) as text_value,
+        cast(text_value as string) as text_value
     from text_measures
     union all
     select
         interaction_id,
         measure,
         number_value,
-        cast(null as varchar) as text_value,
+        cast(null as string) as text_value
     from number_measures
 )
 

@@ -1,0 +1,60 @@
+{#- Lists on DuckDB and Spark. -#}
+
+{#- Select-list items that turn each member of `list` into a row: its position from 1 as
+    `position_alias` and the member as `value_alias`. -#}
+{% macro unnest_with_position(list, position_alias, value_alias) -%}
+    {{ adapter.dispatch('unnest_with_position')(list, position_alias, value_alias) }}
+{%- endmacro %}
+{% macro default__unnest_with_position(list, position_alias, value_alias) -%}
+    unnest(range(1, len({{ list }}) + 1)) as {{ position_alias }},
+    unnest({{ list }}) as {{ value_alias }}
+{%- endmacro %}
+{% macro spark__unnest_with_position(list, position_alias, value_alias) -%}
+    inline(transform({{ list }}, (member, position) -> named_struct(
+        '{{ position_alias }}', position + 1, '{{ value_alias }}', member)))
+{%- endmacro %}
+
+{#- A select-list item: each member of `list` as a row named `value_alias`. -#}
+{% macro unnest_list(list, value_alias) -%}
+    {{ adapter.dispatch('unnest_list')(list, value_alias) }}
+{%- endmacro %}
+{% macro default__unnest_list(list, value_alias) -%}
+    unnest({{ list }}) as {{ value_alias }}
+{%- endmacro %}
+{% macro spark__unnest_list(list, value_alias) -%}
+    explode({{ list }}) as {{ value_alias }}
+{%- endmacro %}
+
+{#- A query turning `columns` of `relation` into rows: the column's name in `name_column`,
+    its value in `value_column`; null values give no row (both engines' default). -#}
+{% macro unpivot(relation, columns, name_column, value_column) -%}
+    select * from {{ relation }}
+    unpivot ({{ value_column }} for {{ name_column }} in ({{ columns | join(', ') }}))
+{%- endmacro %}
+
+{#- Every column of `relation` (an alias, or none for the only one) but `columns`. -#}
+{% macro star_except(columns, relation=none) -%}
+    {{ relation ~ '.' if relation }}* {{ adapter.dispatch('star_except_keyword')() }} ({{ columns | join(', ') }})
+{%- endmacro %}
+{% macro default__star_except_keyword() -%}exclude{%- endmacro %}
+{% macro spark__star_except_keyword() -%}except{%- endmacro %}
+
+{#- The column names of a built relation, comma-separated, in its order: for a union whose
+    parts must line up by name (Spark has no UNION BY NAME). Empty while dbt parses. -#}
+{% macro column_names(relation) -%}
+    {%- if execute -%}
+        {{ adapter.get_columns_in_relation(relation) | map(attribute='name') | join(', ') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Sorted members of a group, as one text: `expression` over the group's rows, nulls left
+    out, each once when `distinct`, joined by ', '. Cheaper than an ordered string_agg. -#}
+{% macro sorted_list_text(expression, distinct=false) -%}
+    {{ adapter.dispatch('sorted_list_text')(expression, distinct) }}
+{%- endmacro %}
+{% macro default__sorted_list_text(expression, distinct) -%}
+    array_to_string(list_sort({{ 'list_distinct(' if distinct }}list({{ expression }}){{ ')' if distinct }}), ', ')
+{%- endmacro %}
+{% macro spark__sorted_list_text(expression, distinct) -%}
+    array_join(array_sort({{ 'array_distinct(' if distinct }}collect_list({{ expression }}){{ ')' if distinct }}), ', ')
+{%- endmacro %}

@@ -1,7 +1,7 @@
 {#- The quality target in force for each row of `rows`: one row per key with the target,
     its direction, segment and the day it took effect. `metric_column` names the row's
-    metric; `candidate_segments` is a SQL list of structs {kind, value, specificity} naming the segments the row belongs
-    to ('all' with a null value). The most specific matching segment wins, then the latest
+    metric; `candidate_segments` lists the segments the row belongs to, each a dict of SQL
+    expressions {kind, value, specificity} ('all' with a null value). The most specific matching segment wins, then the latest
     target effective on or before `period_end`. The one place targets are matched: the
     weekly quality mart, the SPC chart points and the quality objectives call it. -#}
 {% macro targets_in_force(rows, keys, metric_column, period_end, candidate_segments) %}
@@ -10,7 +10,7 @@
             {% for key in keys %}{{ key }}, {% endfor %}
             {% if metric_column not in keys %}{{ metric_column }},{% endif %}
             {{ period_end }} as period_end,
-            unnest({{ candidate_segments }}, recursive := true)
+            {{ unnest_structs(struct_list(candidate_segments)) }}
         from {{ rows }}
     )
 

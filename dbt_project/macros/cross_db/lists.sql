@@ -58,3 +58,43 @@
 {% macro spark__sorted_list_text(expression, distinct) -%}
     array_join(array_sort({{ 'array_distinct(' if distinct }}collect_list({{ expression }}){{ ')' if distinct }}), ', ')
 {%- endmacro %}
+
+{#- The integers first..last (both included) as a list. -#}
+{% macro integer_list(first, last) -%}
+    {{ adapter.dispatch('integer_list')(first, last) }}
+{%- endmacro %}
+{% macro default__integer_list(first, last) -%}
+    range({{ first }}, ({{ last }}) + 1)
+{%- endmacro %}
+{% macro spark__integer_list(first, last) -%}
+    sequence(cast({{ first }} as bigint), cast({{ last }} as bigint))
+{%- endmacro %}
+
+{#- A struct from `fields`: a dict of field name to SQL expression (kept in the dict's order). -#}
+{% macro struct_of(fields) -%}
+    {{ adapter.dispatch('struct_of')(fields) }}
+{%- endmacro %}
+{% macro default__struct_of(fields) -%}
+    { {%- for name, value in fields.items() %}'{{ name }}': {{ value }}{{ ', ' if not loop.last }}{% endfor -%} }
+{%- endmacro %}
+{% macro spark__struct_of(fields) -%}
+    named_struct({%- for name, value in fields.items() %}'{{ name }}', {{ value }}{{ ', ' if not loop.last }}{% endfor -%})
+{%- endmacro %}
+
+{#- A select-list item: each struct of the list `structs` as a row, its fields as columns. -#}
+{% macro unnest_structs(structs) -%}
+    {{ adapter.dispatch('unnest_structs')(structs) }}
+{%- endmacro %}
+{% macro default__unnest_structs(structs) -%}
+    unnest({{ structs }}, recursive := true)
+{%- endmacro %}
+{% macro spark__unnest_structs(structs) -%}
+    inline({{ structs }})
+{%- endmacro %}
+
+{#- A list of structs, each from a dict of field name to SQL expression. -#}
+{% macro struct_list(rows) -%}
+    {%- set structs = [] -%}
+    {%- for fields in rows -%}{%- do structs.append(struct_of(fields)) -%}{%- endfor -%}
+    {{ dbt.array_construct(structs) }}
+{%- endmacro %}

@@ -39,3 +39,97 @@
         (longest, word) -> if(length(word) > length(longest), word, longest)
     )
 {%- endmacro %}
+
+{#- A hexadecimal text of at most 15 digits (a prefix of an md5) as a bigint. -#}
+{% macro hex_to_bigint(hex_text) -%}
+    {{ adapter.dispatch('hex_to_bigint')(hex_text) }}
+{%- endmacro %}
+{% macro default__hex_to_bigint(hex_text) -%}
+    cast(cast('0x' || {{ hex_text }} as ubigint) as bigint)
+{%- endmacro %}
+{% macro spark__hex_to_bigint(hex_text) -%}
+    cast(conv({{ hex_text }}, 16, 10) as bigint)
+{%- endmacro %}
+
+{#- The ISO year of a date (the year its ISO week belongs to). -#}
+{% macro iso_year(date) -%}
+    {{ adapter.dispatch('iso_year')(date) }}
+{%- endmacro %}
+{% macro default__iso_year(date) -%}
+    isoyear({{ date }})
+{%- endmacro %}
+{% macro spark__iso_year(date) -%}
+    extract(yearofweek from {{ date }})
+{%- endmacro %}
+
+{#- The most frequent value of a group, the lowest of equally frequent ones. -#}
+{% macro mode_lowest(expression) -%}
+    {{ adapter.dispatch('mode_lowest')(expression) }}
+{%- endmacro %}
+{% macro default__mode_lowest(expression) -%}
+    mode({{ expression }} order by {{ expression }})
+{%- endmacro %}
+{% macro spark__mode_lowest(expression) -%}
+    mode({{ expression }}, true)
+{%- endmacro %}
+
+{#- A hint that a CTE is not to be materialized (DuckDB; Spark has no such hint). -#}
+{% macro not_materialized() -%}
+    {{ adapter.dispatch('not_materialized')() }}
+{%- endmacro %}
+{% macro default__not_materialized() -%}not materialized{%- endmacro %}
+{% macro spark__not_materialized() -%}{%- endmacro %}
+
+{#- Microseconds since 1970-01-01 00:00 of a timestamp. -#}
+{% macro epoch_microseconds(timestamp) -%}
+    {{ adapter.dispatch('epoch_microseconds')(timestamp) }}
+{%- endmacro %}
+{% macro default__epoch_microseconds(timestamp) -%}
+    epoch_us({{ timestamp }})
+{%- endmacro %}
+{% macro spark__epoch_microseconds(timestamp) -%}
+    unix_micros({{ timestamp }})
+{%- endmacro %}
+
+{#- A number as text, by a Python format spec of one value: '.1f', '+.0f', '.2g', ','
+    (thousands). DuckDB formats with fmt, which rounds half to even; Spark's format_string
+    rounds half up, so its twin rounds half to even (bround) first. -#}
+{% macro format_number(value, spec) -%}
+    {{ adapter.dispatch('format_number')(value, spec) }}
+{%- endmacro %}
+{% macro default__format_number(value, spec) -%}
+    format('{:{{ spec }}}', {{ value }})
+{%- endmacro %}
+{% macro spark__format_number(value, spec) -%}
+    {%- if spec == ',' -%}
+        format_string('%,d', cast({{ value }} as bigint))
+    {%- elif spec.endswith('f') -%}
+        format_string('%{{ spec }}', bround({{ value }}, {{ spec.split('.')[1][:-1] }}))
+    {%- elif spec == '.2g' -%}
+        {#- fmt's g: 2 significant digits, trailing zeros dropped, exponent from 1e-5 -#}
+        case
+            when {{ value }} = 0 then '0'
+            when abs({{ value }}) < 1e-4 then regexp_replace(
+                format_string('%.1e', {{ value }}), '\\.?0*e', 'e')
+            else regexp_replace(regexp_replace(
+                format_string('%.' || greatest(0, 1 - floor(log10(abs({{ value }})))) || 'f',
+                    {{ value }}),
+                '(\\.[0-9]*?)0+$', '$1'), '\\.$', '')
+        end
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('format_number: no Spark twin for ' ~ spec) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A date or timestamp as text, by a strftime pattern of those used here. -#}
+{% macro format_date(value, pattern) -%}
+    {{ adapter.dispatch('format_date')(value, pattern) }}
+{%- endmacro %}
+{% macro default__format_date(value, pattern) -%}
+    strftime({{ value }}, '{{ pattern }}')
+{%- endmacro %}
+{% macro spark__format_date(value, pattern) -%}
+    {%- set java = {'%-d %b': 'd MMM', '%Y-%m-%d': 'yyyy-MM-dd', '%-d %b %Y': 'd MMM yyyy',
+        '%b %Y': 'MMM yyyy'} -%}
+    date_format({{ value }}, '{{ java[pattern] }}')
+{%- endmacro %}

@@ -9,11 +9,8 @@
 {% macro seeded_uniform(key, seed=none) -%}
     {%- set seed = var('scorecards')['queue_seed'] if seed is none else seed -%}
     (
-        cast(
-            cast(
-                '0x' || left({{ dbt.hash(dbt.concat(["'" ~ seed ~ "|'", key])) }}, 13)
-                as ubigint
-            ) as double
-        ) / 4503599627370496.0
+        cast({{ hex_to_bigint(
+            'left(' ~ dbt.hash(dbt.concat(["'" ~ seed ~ "|'", key])) ~ ', 13)'
+        ) }} as double) / 4503599627370496.0
     )
 {%- endmacro %}

@@ -185,7 +185,7 @@ change_intervals as (
     sum({{ weight }} * {{ value }}) as queue_weighted_sum,
     sum({{ weight }} * {{ weight }}) as queue_weight_squares,
     sum({{ weight }} * {{ weight }} * {{ value }}) as queue_weighted_square_sum,
-    sum({{ weight }} * {{ weight }} * {{ value }} * {{ value }}) as queue_weighted_square_sum_2,
+    sum({{ weight }} * {{ weight }} * {{ value }} * {{ value }}) as queue_weighted_square_sum_2
 {%- endmacro %}
 
 {% macro hajek_half_width() -%}

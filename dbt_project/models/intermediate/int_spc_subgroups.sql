@@ -28,7 +28,8 @@ with observations as (
     select
         *,
         {%- for grain in spc['grains'] %}
-        cast(date_trunc('{{ grain.date_part }}', observed_at) as date) as {{ grain.grain }}_start,
+        cast(date_trunc('{{ grain.date_part }}', observed_at) as date) as {{ grain.grain }}_start
+        {{- ',' if not loop.last }}
         {%- endfor %}
     from {{ ref('int_metric_observations') }}
 ),
@@ -144,7 +145,7 @@ staged as (
         1 + count(process_changes.change_id) as stage,
         max_by(
             process_changes.change_id || ': ' || process_changes.description,
-            {row: process_changes.effective_at, change: process_changes.change_id}
+            {{ struct_of({'row': 'process_changes.effective_at', 'change': 'process_changes.change_id'}) }}
         ) as stage_started_by
     from segment_days
     left join process_changes
@@ -188,7 +189,7 @@ final as (
         stage,
         first_value(subgroup_start) over stage_so_far as stage_started_on,
         stage_started_by,
-        date_diff('day', date '2000-01-03', subgroup_start) as subgroup_order,
+        {{ dbt.datediff("date '2000-01-03'", 'subgroup_start', 'day') }} as subgroup_order,
         subgroup_start,
         subgroup_end,
         units,

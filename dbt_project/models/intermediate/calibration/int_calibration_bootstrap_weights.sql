@@ -33,10 +33,10 @@ draws as (
         forms.form_id,
         replicates.replicate,
         forms.units_count,
-        unnest(range(1, forms.units_count + 1)) as draw
+        {{ unnest_list(integer_list(1, 'forms.units_count'), 'draw') }}
     from forms
     cross join
-        (select unnest(range(1, {{ replicates }} + 1)) as replicate) as replicates
+        (select {{ unnest_list(integer_list(1, replicates), 'replicate') }}) as replicates
 ),
 
 drawn_units as (
@@ -44,11 +44,9 @@ drawn_units as (
         form_id,
         replicate,
         cast(
-            1 + cast(
-                '0x' || left(
-                    {{ dbt.hash("concat_ws('|', " ~ seed ~ ", form_id, replicate, draw)") }}, 15
-                ) as ubigint
-            ) % units_count
+            1 + {{ hex_to_bigint('left(' ~ dbt.hash(
+                "concat_ws('|', " ~ seed ~ ", form_id, replicate, draw)") ~ ', 15)') }}
+            % units_count
             as integer
         ) as unit_index
     from draws

@@ -32,8 +32,8 @@ final as (
         agent_units,
         agent_misses,
         agent_contacts,
-        sum(agent_units) over team_behaviour - agent_units as peer_units,
-        sum(agent_misses) over team_behaviour - agent_misses as peer_misses,
+        (sum(agent_units) over team_behaviour) - agent_units as peer_units,
+        (sum(agent_misses) over team_behaviour) - agent_misses as peer_misses,
         {{ var('coaching')['min_observations'] }} as min_observations,
         {{ var('coaching')['false_discovery_rate'] }} as false_discovery_rate
     from agent_counts

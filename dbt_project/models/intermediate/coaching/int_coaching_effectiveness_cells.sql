@@ -99,16 +99,15 @@ series_counts as (
 
 all_boundary_counts as (
     select
-        window_boundaries.coaching_id,
-        window_boundaries.question_id,
-        window_boundaries.source,
-        window_boundaries.boundary,
-        coalesce(series_counts.answers_through, 0) as answers_through,
-        coalesce(series_counts.passes_through, 0) as passes_through
-    from window_boundaries
-    asof left join series_counts
-        on window_boundaries.series_id = series_counts.series_id
-        and window_boundaries.boundary_at > series_counts.attributed_at
+        coaching_id,
+        question_id,
+        source,
+        boundary,
+        coalesce(answers_through, 0) as answers_through,
+        coalesce(passes_through, 0) as passes_through
+    from ({{ asof_before(
+        'window_boundaries', 'series_counts', ['series_id'], 'boundary_at', 'attributed_at',
+        ['answers_through', 'passes_through']) }})
 ),
 
 -- every session on a question: who was coached on it, when
@@ -152,9 +151,9 @@ named_counts as (
         count(*) over ordered as answers_through,
         sum(cast(series_answers.is_passed as integer)) over ordered as passes_through
     from series_answers
-    where (series_answers.series_id, series_answers.agent_id) in (
-        select (series_id, agent_id) from named_agents
-    )
+    semi join named_agents
+        on series_answers.series_id = named_agents.series_id
+        and series_answers.agent_id = named_agents.agent_id
     window ordered as (
         partition by series_answers.series_id, series_answers.agent_id
         order by series_answers.attributed_at
@@ -175,19 +174,17 @@ named_boundaries as (
 
 named_boundary_counts as (
     select
-        named_boundaries.coaching_id,
-        named_boundaries.question_id,
-        named_boundaries.source,
-        named_boundaries.agent_id,
-        named_boundaries.is_coached_agent,
-        named_boundaries.boundary,
-        coalesce(named_counts.answers_through, 0) as answers_through,
-        coalesce(named_counts.passes_through, 0) as passes_through
-    from named_boundaries
-    asof left join named_counts
-        on named_boundaries.series_id = named_counts.series_id
-        and named_boundaries.agent_id = named_counts.agent_id
-        and named_boundaries.boundary_at > named_counts.attributed_at
+        coaching_id,
+        question_id,
+        source,
+        agent_id,
+        is_coached_agent,
+        boundary,
+        coalesce(answers_through, 0) as answers_through,
+        coalesce(passes_through, 0) as passes_through
+    from ({{ asof_before(
+        'named_boundaries', 'named_counts', ['series_id', 'agent_id'], 'boundary_at',
+        'attributed_at', ['answers_through', 'passes_through']) }})
 ),
 
 {%- set window_sums %}
@@ -195,7 +192,8 @@ named_boundary_counts as (
         {%- for measure in ['answers', 'passes'] %}
         sum({{ measure }}_through) filter (where boundary = '{{ window }}_end')
         - sum({{ measure }}_through) filter (where boundary = '{{ window }}_start')
-            as {{ window }}_{{ measure }},
+            as {{ window }}_{{ measure }}
+        {{- ',' if not (loop.last and window == 'after') }}
         {%- endfor %}
         {%- endfor %}
 {%- endset %}
@@ -267,7 +265,8 @@ cells as (
         {%- for measure in ['answers', 'passes'] %}
         coalesce(all_cells.{{ window }}_{{ measure }}, 0)
         - coalesce(named_totals.named_{{ window }}_{{ measure }}, 0)
-            as control_{{ window }}_{{ measure }},
+            as control_{{ window }}_{{ measure }}
+        {{- ',' if not (loop.last and window == 'after') }}
         {%- endfor %}
         {%- endfor %}
     from bounded
@@ -295,7 +294,7 @@ final as (
             'agent_after_passes', 'control_agents', 'control_before_answers',
             'control_before_passes', 'control_after_answers', 'control_after_passes',
         ] %}
-        cast(coalesce(cells.{{ column }}, 0) as bigint) as {{ column }},
+        cast(coalesce(cells.{{ column }}, 0) as bigint) as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from windows
     left join cells

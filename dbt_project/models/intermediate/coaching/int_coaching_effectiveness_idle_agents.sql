@@ -26,7 +26,7 @@
 ) }}
 {% set band = 10000000000000000 %}
 
-with windows as not materialized (
+with windows as {{ not_materialized() }} (
     select * from {{ ref('int_coaching_effectiveness_windows') }}
 ),
 
@@ -43,7 +43,7 @@ instants as (
     select
         counted_answers.agent_id,
         series.series_number,
-        series.series_number * {{ band }} + epoch_us(counted_answers.attributed_at) as at_axis
+        series.series_number * {{ band }} + {{ epoch_microseconds('counted_answers.attributed_at') }} as at_axis
     from counted_answers
     inner join (
         select
@@ -75,19 +75,13 @@ ordered_instants as (
 gaps as (
     select
         agent_id,
-        unnest(
-            case
-                when is_last then [
-                    {'gap_start': previous_at, 'gap_end': at_axis},
-                    {
-                        'gap_start': at_axis,
-                        'gap_end': series_number * {{ band }} + {{ band // 2 }}
-                    },
-                ]
-                else [{'gap_start': previous_at, 'gap_end': at_axis}]
-            end,
-            recursive := true
-        )
+        {%- set before = {'gap_start': 'previous_at', 'gap_end': 'at_axis'} %}
+        {{ unnest_structs(
+            'case when is_last then ' ~ struct_list([before, {
+                'gap_start': 'at_axis',
+                'gap_end': 'series_number * ' ~ band ~ ' + ' ~ (band // 2)}])
+            ~ ' else ' ~ struct_list([before]) ~ ' end'
+        ) }}
     from ordered_instants
 ),
 
@@ -97,8 +91,8 @@ spans as (
         coaching_id,
         question_id,
         source,
-        series_number * {{ band }} + epoch_us(span_start) as start_axis,
-        series_number * {{ band }} + epoch_us(span_end) as end_axis
+        series_number * {{ band }} + {{ epoch_microseconds('span_start') }} as start_axis,
+        series_number * {{ band }} + {{ epoch_microseconds('span_end') }} as end_axis
     from (
         select
             *,

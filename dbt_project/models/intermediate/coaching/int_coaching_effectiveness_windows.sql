@@ -32,7 +32,7 @@ session_questions as (
         agent_id,
         coach_id,
         held_at,
-        unnest(question_ids) as question_id
+        {{ unnest_list('question_ids', 'question_id') }}
     from sessions
     where agent_id is not null and held_at is not null
 ),

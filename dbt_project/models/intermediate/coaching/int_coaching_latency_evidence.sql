@@ -36,7 +36,7 @@ listed_evaluations as (
         sessions.coaching_id,
         sessions.held_at,
         sessions.question_ids,
-        unnest(sessions.evaluation_ids) as evaluation_id
+        {{ unnest_list('sessions.evaluation_ids', 'evaluation_id') }}
     from sessions
 ),
 
@@ -51,7 +51,7 @@ listed_with_submission as (
             where answers.evaluation_id = evaluations.evaluation_id
                 and answers.revision = evaluations.revision
                 and answers.is_failed
-                and list_contains(listed_evaluations.question_ids, answers.question_id)
+                and array_contains(listed_evaluations.question_ids, answers.question_id)
         ) as failed_coached_question
     from listed_evaluations
     inner join evaluations
@@ -76,7 +76,7 @@ final as (
         sessions.agent_id,
         sessions.coach_id,
         sessions.held_at,
-        coalesce(len(sessions.evaluation_ids), 0) as listed_evaluations,
+        coalesce(cardinality(sessions.evaluation_ids), 0) as listed_evaluations,
         ranked.evaluation_id as evidence_evaluation_id,
         ranked.submitted_at as evidence_submitted_at,
         coalesce(ranked.failed_coached_question, false) as is_evidence_failed,

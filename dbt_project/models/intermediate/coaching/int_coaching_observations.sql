@@ -84,7 +84,7 @@ first_cue_turns as (
             interaction_id,
             turn_index,
             turn_text,
-            unnest(string_split(cues, ', ')) as cue
+            {{ unnest_list("split(cues, ', ')", 'cue') }}
         from window_turns
         where cues is not null
     ) as turn_cues
@@ -117,17 +117,17 @@ flag_observations as (
         window_contacts.{{ flag.flag }} as is_miss,
         {%- if flag.cue %}
         cue_turns.turn_index as evidence_turn_index,
-        cue_turns.turn_text as quote,
+        cue_turns.turn_text as quote
         {%- elif flag.flag == 'has_negative_ending' %}
         last_customer_turns.turn_index as evidence_turn_index,
-        last_customer_turns.turn_text as quote,
+        last_customer_turns.turn_text as quote
         {%- elif flag.flag == 'has_dead_air' %}
         cast(null as integer) as evidence_turn_index,
         'Silent for ' || cast(round(window_contacts.dead_air_seconds) as integer)
-        || ' s in all' as quote,
+        || ' s in all' as quote
         {%- else %}
         cast(null as integer) as evidence_turn_index,
-        'The same customer contacted the centre again within 7 days' as quote,
+        'The same customer contacted the centre again within 7 days' as quote
         {%- endif %}
     from window_contacts
     {%- if flag.cue %}

@@ -164,7 +164,7 @@ transcript_drivers as (
         {%- endif %}
         {%- endfor %}
         {%- for measure, label, meaning, clause, condition in sentiment_measures %}
-        interactions.{{ condition }} as {{ measure }},
+        interactions.{{ condition }} as {{ measure }}{{ ',' if not loop.last }}
         {%- endfor %}
     from interactions
     inner join surveyed

@@ -166,7 +166,7 @@ final as (
         evidence_evaluation_id,
         feedback_latency_days,
         coalesce(agent_name || ' (' || agent_id || ')', agent_id)
-        || ', coached by ' || coach_id || ' on ' || strftime(held_at, '%-d %b')
+        || ', coached by ' || coach_id || ' on ' || {{ format_date('held_at', '%-d %b') }}
         || ' on "' || coalesce(question_text, question_id) || '" (' || source || ' answers): '
         || case
             when effect is null
@@ -175,15 +175,15 @@ final as (
                         then 'answers after the session yet'
                     else 'answers in one of the windows'
                 end
-            else 'pass rate ' || format('{:.0f}', 100 * agent_before_pass_rate) || ' % → '
-                || format('{:.0f}', 100 * agent_after_pass_rate) || ' %, against '
-                || format('{:.0f}', 100 * control_before_pass_rate) || ' % → '
-                || format('{:.0f}', 100 * control_after_pass_rate) || ' % for '
+            else 'pass rate ' || {{ format_number('100 * agent_before_pass_rate', '.0f') }} || ' % → '
+                || {{ format_number('100 * agent_after_pass_rate', '.0f') }} || ' %, against '
+                || {{ format_number('100 * control_before_pass_rate', '.0f') }} || ' % → '
+                || {{ format_number('100 * control_after_pass_rate', '.0f') }} || ' % for '
                 || control_agents || ' agents not coached on it: effect '
-                || format('{:+.0f}', 100 * effect) || ' points ('
-                || format('{:.0f}', 100 * {{ scorecard_confidence() }}) || ' % interval '
-                || format('{:+.0f}', 100 * effect_lower) || ' to '
-                || format('{:+.0f}', 100 * effect_upper) || '), '
+                || {{ format_number('100 * effect', '+.0f') }} || ' points ('
+                || {{ format_number('100 * ' ~ scorecard_confidence(), '.0f') }} || ' % interval '
+                || {{ format_number('100 * effect_lower', '+.0f') }} || ' to '
+                || {{ format_number('100 * effect_upper', '+.0f') }} || '), '
                 || case
                     when not has_enough_data
                         then 'not enough data to say (fewer than {{ min_answers }} answers'
@@ -196,10 +196,9 @@ final as (
         || case
             when not is_after_window_complete
                 then '; after window still open (until '
-                || strftime(
-                    {{ dbt.dateadd('day', var('coaching')['window_days'], 'after_start') }},
-                    '%-d %b'
-                )
+                || {{ format_date(
+                    dbt.dateadd('day', var('coaching')['window_days'], 'after_start'), '%-d %b'
+                ) }}
                 || ')'
             else ''
         end

@@ -33,8 +33,8 @@ monthly as (
         coach_id,
         cast({{ dbt.date_trunc('month', 'held_at') }} as date) as month_start,
         -- the most frequent (ties: the first in order), for filtering by team and site
-        mode(team_id order by team_id) as team_id,
-        mode(site order by site) as site,
+        {{ mode_lowest('team_id') }} as team_id,
+        {{ mode_lowest('site') }} as site,
         count(*) as sessions,
         count(feedback_latency_days) as sessions_with_evidence,
         avg(feedback_latency_days) as mean_latency_days,

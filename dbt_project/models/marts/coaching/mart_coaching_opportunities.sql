@@ -34,10 +34,10 @@ agents as (
 teams as (
     select
         team_id,
-        any_value(team_name order by agent_id) as team_name,
-        any_value(supervisor_id order by agent_id) as supervisor_id,
-        any_value(site order by agent_id) as site,
-        any_value(vendor order by agent_id) as vendor
+        min_by(team_name, case when team_name is not null then agent_id end) as team_name,
+        min_by(supervisor_id, case when supervisor_id is not null then agent_id end) as supervisor_id,
+        min_by(site, case when site is not null then agent_id end) as site,
+        min_by(vendor, case when vendor is not null then agent_id end) as vendor
     from agents
     group by team_id
 ),
@@ -97,11 +97,13 @@ miss_costs as (
 
 coached as (
     select
-        sessions.agent_id,
-        question.question_id as behaviour_id,
-        max(sessions.held_at) as last_coached_at
-    from sessions
-    cross join unnest(sessions.question_ids) as question (question_id)
+        agent_id,
+        behaviour_id,
+        max(held_at) as last_coached_at
+    from (
+        select agent_id, held_at, {{ unnest_list('question_ids', 'behaviour_id') }}
+        from sessions
+    )
     group by all
 ),
 
@@ -238,25 +240,25 @@ final as (
                     when 'friction' then ': "' || behaviour_labels.behaviour_label || '" on '
                     else ' missed "' || behaviour_labels.behaviour_label || '" on '
                 end
-                || format('{:.0f}', 100 * ranked.agent_miss_rate) || ' % of '
+                || {{ format_number('100 * ranked.agent_miss_rate', '.0f') }} || ' % of '
                 || ranked.agent_units || case ranked.source
                     when 'human' then ' evaluated contacts'
                     when 'machine' then ' machine-scored contacts'
                     else ' contacts'
                 end
-                || ' against ' || format('{:.0f}', 100 * ranked.peer_miss_rate)
+                || ' against ' || {{ format_number('100 * ranked.peer_miss_rate', '.0f') }}
                 || ' % for the rest of the team (gap '
-                || format('{:.0f}', 100 * ranked.gap) || ' points, '
-                || format('{:.0f}', 100 * ranked.gap_lower) || ' to '
-                || format('{:.0f}', 100 * ranked.gap_upper) || ')'
+                || {{ format_number('100 * ranked.gap', '.0f') }} || ' points, '
+                || {{ format_number('100 * ranked.gap_lower', '.0f') }} || ' to '
+                || {{ format_number('100 * ranked.gap_upper', '.0f') }} || ')'
                 || case
                     when ranked.is_recently_coached
                         then '; already coached on it on '
-                        || strftime(ranked.last_coached_at, '%-d %b') || '.'
+                        || {{ format_date('ranked.last_coached_at', '%-d %b') }} || '.'
                     when not ranked.is_significant
                         then '; within what chance gives across the team.'
                     when ranked.expected_csat_points_per_week > 0
-                        then '; about ' || format('{:.1f}', ranked.expected_csat_points_per_week)
+                        then '; about ' || {{ format_number('ranked.expected_csat_points_per_week', '.1f') }}
                         || ' CSAT points a week at stake.'
                     else '; no measurable CSAT effect.'
                 end

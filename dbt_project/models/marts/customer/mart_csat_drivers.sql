@@ -188,15 +188,15 @@ sentences as (
                 then driver_label || ': no adjusted estimate (' || estimate_note || ').'
             when outcome = 'csat'
                 then 'Contacts where ' || met_clause || ' score '
-                || format('{:.2f}', abs(adjusted_effect)) || ' CSAT points '
+                || {{ format_number('abs(adjusted_effect)', '.2f') }} || ' CSAT points '
                 || case when adjusted_effect >= 0 then 'higher' else 'lower' end
-                || ' (' || format('{:.2f}', adjusted_lower) || ' to '
-                || format('{:.2f}', adjusted_upper) || ')'
+                || ' (' || {{ format_number('adjusted_lower', '.2f') }} || ' to '
+                || {{ format_number('adjusted_upper', '.2f') }} || ')'
             else 'Contacts where ' || met_clause || ' are reported resolved by the customer '
-                || format('{:.1f}', 100 * abs(adjusted_effect)) || ' percentage points '
+                || {{ format_number('100 * abs(adjusted_effect)', '.1f') }} || ' percentage points '
                 || case when adjusted_effect >= 0 then 'more' else 'less' end
-                || ' often (' || format('{:.1f}', 100 * adjusted_lower) || ' to '
-                || format('{:.1f}', 100 * adjusted_upper) || ')'
+                || ' often (' || {{ format_number('100 * adjusted_lower', '.1f') }} || ' to '
+                || {{ format_number('100 * adjusted_upper', '.1f') }} || ')'
         end
         || case
             when adjusted_effect is null then ''

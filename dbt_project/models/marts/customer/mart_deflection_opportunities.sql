@@ -208,7 +208,7 @@ sentences as (
             '{}: {} contacts a week ({} of contacts), handle time {} against {} for the '
             || 'centre, {} resolved at first contact against {}, {} high-friction against {}',
             replace(contact_reason, '_', ' '),
-            format('{:.0f}', contacts_per_week),
+            {{ format_number('contacts_per_week', '.0f') }},
             format('{:.1f} %', 100 * share_of_contacts),
             {{ format_metric_value('mean_handle_seconds', "'seconds'") }},
             {{ format_metric_value('centre_mean_handle_seconds', "'seconds'") }},

@@ -346,9 +346,9 @@ described as (
         case format
             when 'percent' then format('{:+.1f} points', 100 * difference)
             when 'seconds' then format('{:+.0f} s', difference)
-            when 'score' then format('{:+.1f}', difference)
-            when 'ratio' then format('{:+.3f}', difference)
-            else format('{:+.2f}', difference)
+            when 'score' then {{ format_number('difference', '+.1f') }}
+            when 'ratio' then {{ format_number('difference', '+.3f') }}
+            else {{ format_number('difference', '+.2f') }}
         end as difference_text,
         case format
             when 'percent' then format(

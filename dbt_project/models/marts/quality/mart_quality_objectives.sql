@@ -111,7 +111,7 @@ segment_periods as (
 targets_by_period as (
     {{ targets_in_force(
         'segment_periods', ['metric', 'segment', 'grain', 'period_start'], 'metric', 'period_end',
-        "[{kind: segment_kind, value: target_segment_value, specificity: 1}]"
+        [{'kind': 'segment_kind', 'value': 'target_segment_value', 'specificity': 1}]
     ) }}
 ),
 
@@ -356,8 +356,8 @@ final as (
         spc_state,
         metric_label || ' for ' || segment_label || ', '
             || case grain
-                when 'week' then 'week of ' || strftime(period_start, '%-d %b %Y')
-                else strftime(period_start, '%b %Y')
+                when 'week' then 'week of ' || {{ format_date('period_start', '%-d %b %Y') }}
+                else {{ format_date('period_start', '%b %Y') }}
             end
             || case when is_period_complete then '' else ' (data still arriving)' end
             || ': '
@@ -370,7 +370,7 @@ final as (
                         || ' to ' || {{ format_metric_value('actual_upper', 'format') }} || ', ',
                         ' ('
                     )
-                    || format('{:,}', units) || ' ' || units_noun || ')'
+                    || {{ format_number('units', ',') }} || ' ' || units_noun || ')'
             end
             || ' against a target of '
             || case direction when 'higher' then 'at least ' else 'at most ' end

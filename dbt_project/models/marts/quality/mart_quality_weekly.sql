@@ -60,17 +60,17 @@ targets as (
     {{ targets_in_force(
         'measured_cells', ['week_start', 'site', 'team_id', 'channel', 'metric'], 'metric',
         'week_start + 6',
-        "[{kind: 'team', value: team_id, specificity: 1},"
-        ~ " {kind: 'site', value: site, specificity: 2},"
-        ~ " {kind: 'channel', value: channel, specificity: 3},"
-        ~ " {kind: 'all', value: null, specificity: 9}]"
+        [{'kind': "'team'", 'value': 'team_id', 'specificity': 1},
+         {'kind': "'site'", 'value': 'site', 'specificity': 2},
+         {'kind': "'channel'", 'value': 'channel', 'specificity': 3},
+         {'kind': "'all'", 'value': 'cast(null as string)', 'specificity': 9}]
     ) }}
 ),
 
 final as (
     select
         measured_cells.week_start,
-        cast(isoyear(measured_cells.week_start) as integer) as iso_year,
+        cast({{ iso_year('measured_cells.week_start') }} as integer) as iso_year,
         cast(weekofyear(measured_cells.week_start) as integer) as iso_week,
         measured_cells.site,
         measured_cells.team_id,

@@ -138,7 +138,7 @@ attention_described as (
             when attention_main_team.team_share >= 0.5 then attention_main_team.team_id
         end as action_team_id,
         attention_quotes.quotes,
-        strftime(attention.window_start, '%-d %b') as since
+        {{ format_date('attention.window_start', '%-d %b') }} as since
     from attention
     left join questions on questions.question_id = attention.metric_detail
     left join attention_main_team using (series_id)
@@ -239,8 +239,8 @@ attention_actions as (
                     || ' around ' || attention_described.since
                     || ': open the chart and the contacts of the window.'
             end as detail,
-        strftime(attention_described.window_start, '%-d %b') || ' to '
-            || strftime(attention_described.window_end, '%-d %b') || ': '
+        {{ format_date('attention_described.window_start', '%-d %b') }} || ' to '
+            || {{ format_date('attention_described.window_end', '%-d %b') }} || ': '
             || {{ format_metric_value('attention_described.window_value', 'metrics.format') }}
             || ' against a baseline of '
             || {{ format_metric_value('attention_described.baseline_value', 'metrics.format') }}
@@ -252,8 +252,8 @@ attention_actions as (
             || '&segment_kind=' || url_encode(attention_described.segment_kind)
             || '&segment_value=' || url_encode(attention_described.segment_value)
             || coalesce('&detail=' || url_encode(attention_described.metric_detail), '')
-            || '&window_start=' || strftime(attention_described.window_start, '%Y-%m-%d')
-            || '&window_end=' || strftime(attention_described.window_end, '%Y-%m-%d') as link,
+            || '&window_start=' || {{ format_date('attention_described.window_start', '%Y-%m-%d') }}
+            || '&window_end=' || {{ format_date('attention_described.window_end', '%Y-%m-%d') }} as link,
         attention_described.impact,
         'units a week × change in unit standard deviations (the attention list''s impact)'
             as impact_unit
@@ -279,14 +279,14 @@ missed_actions as (
                 metric, segment
         ) as order_in_kind,
         'missed_target' as action_kind,
-        metric || '|' || segment || '|week|' || strftime(period_start, '%Y-%m-%d') as source_id,
+        metric || '|' || segment || '|week|' || {{ format_date('period_start', '%Y-%m-%d') }} as source_id,
         segment_label,
         case segment_kind when 'team' then segment_value end as team_id,
         metric,
         cast(null as string) as behaviour_id,
         upper(left(segment_label, 1)) || substr(segment_label, 2) || ': ' || metric_label || ' '
             || {{ format_metric_value('actual', 'format') }}
-            || ' in the week of ' || strftime(period_start, '%-d %b')
+            || ' in the week of ' || {{ format_date('period_start', '%-d %b') }}
             || ', target ' || case direction when 'higher' then 'at least ' else 'at most ' end
             || {{ format_metric_value('target', 'format') }} || ' (missed).' as headline,
         case spc_state
@@ -307,8 +307,8 @@ missed_actions as (
             || '&grain=week'
             || '&segment_kind=' || url_encode(segment_kind)
             || '&segment_value=' || url_encode(segment_value)
-            || '&window_start=' || strftime(period_start, '%Y-%m-%d')
-            || '&window_end=' || strftime(period_end, '%Y-%m-%d') as link,
+            || '&window_start=' || {{ format_date('period_start', '%Y-%m-%d') }}
+            || '&window_end=' || {{ format_date('period_end', '%Y-%m-%d') }} as link,
         abs(actual - target) * case format when 'percent' then 100 else 1 end as impact,
         unit || ' beyond the target' as impact_unit
     from last_complete_weeks
@@ -433,7 +433,7 @@ driver_actions as (
         driver_id as behaviour_id,
         'The whole centre: “' || driver_label || '” '
             || case when adjusted_effect > 0 then 'adds ' else 'costs ' end
-            || format('{:.2f}', abs(adjusted_effect)) || ' CSAT points a contact.' as headline,
+            || {{ format_number('abs(adjusted_effect)', '.2f') }} || ' CSAT points a contact.' as headline,
         case
             when adjusted_effect > 0 then 'Make it a coaching focus: contacts where “'
                 || driver_label || '” score '

@@ -145,7 +145,10 @@ ranked as (
         end as mean_score_upper,
         count(*) over team_period as team_agents_count,
         -- equal means share a rank, also when summed in another order (85.83…33 and 85.83…31)
-        rank() over (team_period order by round(mean_score, 9) desc) as rank_in_team,
+        rank() over (
+            partition by team_id, period_grain, period_start, source
+            order by round(mean_score, 9) desc
+        ) as rank_in_team,
         median(mean_score) over team_period as team_median_score
     from with_intervals
     window team_period as (partition by team_id, period_grain, period_start, source)

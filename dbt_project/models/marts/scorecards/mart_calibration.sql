@@ -42,12 +42,15 @@ questions as (
         any_value(unit_ratings.question_type) as question_type,
         count(*) as units_count,
         sum(unit_ratings.ratings_count) as ratings_count,
-        (
-            select count(distinct ratings.evaluator_id) from ratings
-            where ratings.form_id = unit_ratings.form_id
-                and ratings.question_id = unit_ratings.question_id
-        ) as evaluators_count
+        any_value(evaluators.evaluators_count) as evaluators_count
     from unit_ratings
+    left join (
+        select form_id, question_id, count(distinct evaluator_id) as evaluators_count
+        from ratings
+        group by form_id, question_id
+    ) as evaluators
+        on unit_ratings.form_id = evaluators.form_id
+        and unit_ratings.question_id = evaluators.question_id
     group by unit_ratings.form_id, unit_ratings.question_id
 ),
 
@@ -61,15 +64,11 @@ intervals as (
         form_id,
         question_id,
         count(fleiss_kappa) as kappa_replicates,
-        quantile_cont(fleiss_kappa, (1 - {{ scorecard_confidence() }}) / 2) as kappa_lower,
-        quantile_cont(fleiss_kappa, (1 + {{ scorecard_confidence() }}) / 2) as kappa_upper,
+        percentile_cont((1 - {{ scorecard_confidence() }}) / 2) within group (order by fleiss_kappa) as kappa_lower,
+        percentile_cont((1 + {{ scorecard_confidence() }}) / 2) within group (order by fleiss_kappa) as kappa_upper,
         count(krippendorff_alpha) as alpha_replicates,
-        quantile_cont(
-            krippendorff_alpha, (1 - {{ scorecard_confidence() }}) / 2
-        ) as alpha_lower,
-        quantile_cont(
-            krippendorff_alpha, (1 + {{ scorecard_confidence() }}) / 2
-        ) as alpha_upper
+        percentile_cont((1 - {{ scorecard_confidence() }}) / 2) within group (order by krippendorff_alpha) as alpha_lower,
+        percentile_cont((1 + {{ scorecard_confidence() }}) / 2) within group (order by krippendorff_alpha) as alpha_upper
     from replicates
     where replicate > 0
     group by form_id, question_id

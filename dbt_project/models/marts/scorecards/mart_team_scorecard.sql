@@ -76,7 +76,9 @@ ranked as (
         end as mean_score_upper,
         count(*) over centre_period as centre_teams_count,
         -- equal means share a rank, also when summed in another order (85.83…33 and 85.83…31)
-        rank() over (centre_period order by round(mean_score, 9) desc) as rank_in_centre,
+        rank() over (
+            partition by period_grain, period_start, source order by round(mean_score, 9) desc
+        ) as rank_in_centre,
         median(mean_score) over centre_period as centre_median_score
     from with_intervals
     window centre_period as (partition by period_grain, period_start, source)

@@ -36,7 +36,7 @@ listed as (
         shifts.*,
         shifts.window_value - shifts.baseline_value as change,
         shifts.window_units * 7.0
-            / (date_diff('day', shifts.window_start, shifts.window_end) + 1) as units_per_week,
+            / ({{ dbt.datediff('shifts.window_start', 'shifts.window_end', 'day') }} + 1) as units_per_week,
         -- the spread of one unit, at the level of window and baseline together
         (shifts.window_total + shifts.baseline_count)
             / (shifts.window_units + shifts.baseline_units) as pooled_level,
@@ -314,7 +314,7 @@ final as (
             || ' from ' || {{ format_metric_value('described.baseline_value', 'described.format') }}
             || ' to ' || {{ format_metric_value('described.window_value', 'described.format') }}
             || ' for ' || described.segment_label
-            || ' since ' || strftime(described.window_start, '%-d %b')
+            || ' since ' || {{ format_date('described.window_start', '%-d %b') }}
             || case
                 when described.test_family = 'mean' then format(
                     ', over ≈ {:,.0f} {} a week', described.units_per_week, described.units)

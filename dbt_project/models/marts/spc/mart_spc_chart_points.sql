@@ -23,8 +23,8 @@ location_points as (
 targets as (
     {{ targets_in_force(
         'location_points', ['series_id', 'subgroup_start'], 'metric', 'subgroup_end',
-        "[{kind: segment_kind, value: segment_value, specificity: 1},"
-        ~ " {kind: 'all', value: null, specificity: 9}]"
+        [{'kind': 'segment_kind', 'value': 'segment_value', 'specificity': 1},
+         {'kind': "'all'", 'value': 'cast(null as string)', 'specificity': 9}]
     ) }}
 ),
 

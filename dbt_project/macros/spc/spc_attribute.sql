@@ -32,19 +32,19 @@
             {% if chart == 'p' -%}
                 subgroups.count_value / subgroups.n as point_value,
                 baseline.rate as center,
-                sqrt(baseline.rate * (1 - baseline.rate) / subgroups.n) as sigma,
+                sqrt(baseline.rate * (1 - baseline.rate) / subgroups.n) as sigma
             {%- elif chart == 'np' -%}
                 subgroups.count_value as point_value,
                 subgroups.n * baseline.rate as center,
-                sqrt(subgroups.n * baseline.rate * (1 - baseline.rate)) as sigma,
+                sqrt(subgroups.n * baseline.rate * (1 - baseline.rate)) as sigma
             {%- elif chart == 'c' -%}
                 subgroups.count_value as point_value,
                 baseline.mean_count as center,
-                sqrt(baseline.mean_count) as sigma,
+                sqrt(baseline.mean_count) as sigma
             {%- elif chart == 'u' -%}
                 subgroups.count_value / subgroups.n as point_value,
                 baseline.rate as center,
-                sqrt(baseline.rate / subgroups.n) as sigma,
+                sqrt(baseline.rate / subgroups.n) as sigma
             {%- endif %}
         from subgroups
         inner join baseline

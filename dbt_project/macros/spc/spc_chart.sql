@@ -67,7 +67,7 @@
         left join (
             select distinct series_id, stage, subgroup_order
             from ({{ spc_chart(
-                '(select source_rows.* replace (flags.in_baseline as in_baseline) from '
+                '(select ' ~ spc_with_revised_flag('source_rows', 'flags') ~ ' from '
                 ~ source ~ ' as source_rows inner join revisions as flags'
                 ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
                 chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
@@ -87,7 +87,7 @@
     ),
 
     revised as (
-        select source_rows.* replace (revised_flags.in_baseline as in_baseline)
+        select {{ spc_with_revised_flag('source_rows', 'revised_flags') }}
         from {{ source }} as source_rows
         inner join revised_flags using (series_id, stage, subgroup_order)
     )
@@ -100,4 +100,14 @@
     what attention tests and explanations read. -#}
 {% macro spc_location_parts() -%}
     ('p', 'np', 'c', 'u', 'laney_p', 'laney_u', 'xbar', 'i')
+{%- endmacro %}
+
+{#- The columns of `rows` with in_baseline taken from `flags`. DuckDB replaces it in place;
+    Spark (no REPLACE) puts it last, which the chart reads by name. Plain Jinja, as above. -#}
+{% macro spc_with_revised_flag(rows, flags) -%}
+    {%- if target is defined and target.type == 'spark' -%}
+        {{ rows }}.* except (in_baseline), {{ flags }}.in_baseline
+    {%- else -%}
+        {{ rows }}.* replace ({{ flags }}.in_baseline as in_baseline)
+    {%- endif -%}
 {%- endmacro %}

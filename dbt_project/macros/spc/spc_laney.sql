@@ -61,17 +61,17 @@
             stage,
             center,
             {{ spc_moving_range('(value - center) / nullif(sigma, 0)') }} as moving_range,
-            {{ spc_moving_range('value') }} ^ 2 as square_step,
-            sigma ^ 2 + lag(sigma) over (
+            power({{ spc_moving_range('value') }}, 2) as square_step,
+            power(sigma, 2) + power(lag(sigma) over (
                 partition by series_id, stage order by subgroup_order
-            ) ^ 2 as model_variance
+            ), 2) as model_variance
         from baseline_points
     ),
 
     weighted as (
         select
             *,
-            1 / nullif(model_variance, 0) ^ 2 as weight,
+            1 / power(nullif(model_variance, 0), 2) as weight,
             (square_step - model_variance) / 2 as excess_square
         from pairs
     )
@@ -82,8 +82,8 @@
         avg(moving_range) / {{ spc_d2(2) }} as sigma_z,
         count(moving_range) as moving_ranges_count,
         sum(weight * excess_square) as weighted_excess,
-        sum(weight * center ^ 2) as weighted_level,
-        sum((weight * center ^ 2) ^ 2) as weighted_level_squares
+        sum(weight * power(center, 2)) as weighted_level,
+        sum(power((weight * power(center, 2)), 2)) as weighted_level_squares
     from weighted
     group by series_id, stage
 {% endmacro %}

@@ -57,10 +57,10 @@
             stage,
             sum(n * mean_value) / sum(n) as grand_mean,
             {% if dispersion == 'r' -%}
-                sum(power(d2 / d3, 2) * range_value / d2) / sum(power(d2 / d3, 2)) as sigma_hat,
+                sum(power(d2 / d3, 2) * range_value / d2) / sum(power(d2 / d3, 2)) as sigma_hat
             {%- else -%}
                 sum(power(c4, 2) / (1 - power(c4, 2)) * sd_value / c4)
-                / sum(power(c4, 2) / (1 - power(c4, 2))) as sigma_hat,
+                / sum(power(c4, 2) / (1 - power(c4, 2))) as sigma_hat
             {%- endif %}
         from with_constants
         where in_baseline and n > 1
@@ -85,11 +85,11 @@
             {% if dispersion == 'r' -%}
                 range_value as value,
                 d2 * baseline.sigma_hat as center,
-                d3 * baseline.sigma_hat as sigma,
+                d3 * baseline.sigma_hat as sigma
             {%- else -%}
                 sd_value as value,
                 c4 * baseline.sigma_hat as center,
-                baseline.sigma_hat * sqrt(1 - power(c4, 2)) as sigma,
+                baseline.sigma_hat * sqrt(1 - power(c4, 2)) as sigma
             {%- endif %}
         from with_constants
         inner join baseline using (series_id, stage)
@@ -127,9 +127,9 @@
             avg(mean_value) as center,
             avg(moving_range) as mean_moving_range,
             {% if sigma_method == 'sd' -%}
-                stddev_samp(mean_value) / {{ spc_c4('count(*)') }} as sigma_hat,
+                stddev_samp(mean_value) / {{ spc_c4('count(*)') }} as sigma_hat
             {%- else -%}
-                avg(moving_range) / {{ spc_d2(2) }} as sigma_hat,
+                avg(moving_range) / {{ spc_d2(2) }} as sigma_hat
             {%- endif %}
         from baseline_ranges
         group by series_id, stage

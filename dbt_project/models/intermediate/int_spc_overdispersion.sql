@@ -77,7 +77,7 @@ families as (
         greatest(0, sum(weighted_excess) / nullif(sum(weighted_level), 0))
             as family_relative_between_variance,
         -- about 0.62 degrees of freedom per (effective) pair, as for moving ranges
-        0.62 * sum(weighted_level) ^ 2 / nullif(sum(weighted_level_squares), 0)
+        0.62 * power(sum(weighted_level), 2) / nullif(sum(weighted_level_squares), 0)
             as family_degrees_of_freedom
     from series_stages
     where segment_kind <> 'agent'

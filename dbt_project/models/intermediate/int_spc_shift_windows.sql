@@ -109,7 +109,7 @@ baseline as (
         points.stage,
         any_value(points.center) as center,
         sum(points.n) as baseline_units,
-        sum(points.n ^ 2) as baseline_units_squared,
+        sum(power(points.n, 2)) as baseline_units_squared,
         sum(round(points.value * points.n)) as baseline_count,
         count(*) as baseline_subgroups
     from points
@@ -145,7 +145,7 @@ baseline_spread as (
         series_id,
         stage,
         sqrt(
-            (sum((size - 1) * coalesce(sd_value, 0) ^ 2) + sum(size * (value - baseline_mean) ^ 2))
+            (sum((size - 1) * power(coalesce(sd_value, 0), 2)) + sum(size * power((value - baseline_mean), 2)))
             / (sum(size) - 1)
         ) as observation_sd,
         cast(sum(size) - 1 as bigint) as spread_degrees_of_freedom
@@ -170,7 +170,7 @@ window_days as (
     select
         windows.series_id,
         windows.window_subgroups,
-        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as window_concentration
+        sum(power(daily_units.units, 2)) / power(sum(daily_units.units), 2) as window_concentration
     from windows
     inner join daily_units
         on daily_units.metric = windows.metric
@@ -184,7 +184,7 @@ window_days as (
 baseline_days as (
     select
         points.series_id,
-        sum(daily_units.units ^ 2) / sum(daily_units.units) ^ 2 as baseline_concentration
+        sum(power(daily_units.units, 2)) / power(sum(daily_units.units), 2) as baseline_concentration
     from points
     inner join current_stage using (series_id, stage)
     inner join daily_units
@@ -221,7 +221,7 @@ window_points as (
         windows.series_id,
         windows.window_subgroups,
         sum(points.n) as window_units,
-        sum(points.n ^ 2) as window_units_squared,
+        sum(power(points.n, 2)) as window_units_squared,
         sum(points.value * points.n) as window_total,
         count(*) as window_points
     from windows
@@ -281,13 +281,13 @@ final as (
         coalesce(
             day_family.family_relative_between_variance,
             own_family.family_relative_between_variance
-        ) * baseline.center ^ 2 * (
+        ) * power(baseline.center, 2) * (
             coalesce(
                 window_days.window_concentration,
-                window_points.window_units_squared / window_points.window_units ^ 2
+                window_points.window_units_squared / power(window_points.window_units, 2)
             ) + coalesce(
                 baseline_days.baseline_concentration,
-                baseline.baseline_units_squared / baseline.baseline_units ^ 2
+                baseline.baseline_units_squared / power(baseline.baseline_units, 2)
             )
         ) as between_variance,
         coalesce(

@@ -204,23 +204,22 @@ ranked as (
 sentences as (
     select
         *,
-        format(
-            '{}: {} contacts a week ({} of contacts), handle time {} against {} for the '
-            || 'centre, {} resolved at first contact against {}, {} high-friction against {}',
-            replace(contact_reason, '_', ' '),
-            {{ format_number('contacts_per_week', '.0f') }},
-            format('{:.1f} %', 100 * share_of_contacts),
-            {{ format_metric_value('mean_handle_seconds', "'seconds'") }},
-            {{ format_metric_value('centre_mean_handle_seconds', "'seconds'") }},
-            coalesce(format('{:.1f} %', 100 * first_contact_resolution_rate), 'none'),
-            format('{:.1f} %', 100 * centre_first_contact_resolution_rate),
-            coalesce(format('{:.1f} %', 100 * high_friction_rate), 'none'),
-            format('{:.1f} %', 100 * centre_high_friction_rate)
-        ) || case
-            when is_candidate then format(
-                ' — a self-service candidate: about {:.1f} agent hours a week to save.',
-                agent_hours_per_week
-            )
+        replace(contact_reason, '_', ' ') || ': '
+        || {{ format_number('contacts_per_week', '.0f') }} || ' contacts a week ('
+        || {{ format_number('100 * share_of_contacts', '.1f') }} || ' % of contacts), handle time '
+        || {{ format_metric_value('mean_handle_seconds', "'seconds'") }} || ' against '
+        || {{ format_metric_value('centre_mean_handle_seconds', "'seconds'") }}
+        || ' for the centre, '
+        || coalesce({{ format_number('100 * first_contact_resolution_rate', '.1f') }} || ' %', 'none')
+        || ' resolved at first contact against '
+        || {{ format_number('100 * centre_first_contact_resolution_rate', '.1f') }} || ' %, '
+        || coalesce({{ format_number('100 * high_friction_rate', '.1f') }} || ' %', 'none')
+        || ' high-friction against '
+        || {{ format_number('100 * centre_high_friction_rate', '.1f') }} || ' %'
+        || case
+            when is_candidate then ' — a self-service candidate: about '
+                || {{ format_number('agent_hours_per_week', '.1f') }}
+                || ' agent hours a week to save.'
             else ' — not a candidate: ' || concat_ws(
                 ', ',
                 case when not is_high_volume then 'volume not high' end,

@@ -344,20 +344,23 @@ described as (
             else 'too little data to tell'
         end as comparison,
         case format
-            when 'percent' then format('{:+.1f} points', 100 * difference)
-            when 'seconds' then format('{:+.0f} s', difference)
+            when 'percent' then {{ format_number('100 * difference', '+.1f') }} || ' points'
+            when 'seconds' then {{ format_number('difference', '+.0f') }} || ' s'
             when 'score' then {{ format_number('difference', '+.1f') }}
             when 'ratio' then {{ format_number('difference', '+.3f') }}
             else {{ format_number('difference', '+.2f') }}
         end as difference_text,
         case format
-            when 'percent' then format(
-                '{:+.1f} to {:+.1f} points', 100 * difference_lower, 100 * difference_upper
-            )
-            when 'seconds' then format('{:+.0f} to {:+.0f} s', difference_lower, difference_upper)
-            when 'score' then format('{:+.1f} to {:+.1f}', difference_lower, difference_upper)
-            when 'ratio' then format('{:+.3f} to {:+.3f}', difference_lower, difference_upper)
-            else format('{:+.2f} to {:+.2f}', difference_lower, difference_upper)
+            when 'percent' then {{ format_number('100 * difference_lower', '+.1f') }} || ' to '
+                || {{ format_number('100 * difference_upper', '+.1f') }} || ' points'
+            when 'seconds' then {{ format_number('difference_lower', '+.0f') }} || ' to '
+                || {{ format_number('difference_upper', '+.0f') }} || ' s'
+            when 'score' then {{ format_number('difference_lower', '+.1f') }} || ' to '
+                || {{ format_number('difference_upper', '+.1f') }}
+            when 'ratio' then {{ format_number('difference_lower', '+.3f') }} || ' to '
+                || {{ format_number('difference_upper', '+.3f') }}
+            else {{ format_number('difference_lower', '+.2f') }} || ' to '
+                || {{ format_number('difference_upper', '+.2f') }}
         end as difference_interval_text
     from judged
 ),

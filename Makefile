@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml setup.py constraints.txt vendor/data_docs/package-lock.
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
 	@# Data Docs' scripts, styles and fonts, so they render offline (skipped without npm).
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix vendor/data_docs; \
 	  else echo "npm not found: Great Expectations Data Docs will load their assets from CDNs"; fi

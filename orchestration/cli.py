@@ -304,6 +304,19 @@ def command_metrics(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_spark(arguments: argparse.Namespace) -> int:
+    from orchestration.spark.build import build_on_spark
+
+    warehouse = Path(arguments.warehouse) if arguments.warehouse else settings.published_warehouse()
+    try:
+        for line in build_on_spark(warehouse, Path(arguments.folder), compare=arguments.compare):
+            print(line)
+    except RuntimeError as error:
+        print(f"qm spark: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def command_spc(arguments: argparse.Namespace) -> int:
     from orchestration.spc import analyse_file
 
@@ -610,6 +623,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spc.add_argument("--format", default="csv", choices=["csv", "json"], help="output format")
     spc.set_defaults(handler=command_spc)
+
+    spark = command(
+        "spark",
+        "build the dbt project on a local Apache Spark from a built warehouse's raw layer",
+    )
+    spark.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        help="DuckDB file whose raw layer to export (else QM_WAREHOUSE, else"
+        " data/warehouse/qm.duckdb)",
+    )
+    spark.add_argument(
+        "--folder",
+        default="data/spark",
+        metavar="DIR",
+        help="where the raw Parquet (raw/), Spark's tables (warehouse/) and dbt's files go",
+    )
+    spark.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare every table built with the DuckDB file's (numbers to 1e-9); exit 1 if"
+        " any differs",
+    )
+    spark.set_defaults(handler=command_spark)
 
     queue = command("queue", "write the evaluation queue (contacts for evaluators) as CSV")
     queue.add_argument(

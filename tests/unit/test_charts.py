@@ -63,8 +63,14 @@ def test_values_read_as_people_read_them(metric_format, value, text):
 
 def test_pages_and_marts_format_values_alike():
     # the SQL macro that words the attention sentences and the pages' formatter agree
-    source = (settings.DBT_PROJECT_DIR / "macros" / "format_metric_value.sql").read_text()
-    macro = jinja2.Environment().from_string(source).module.format_metric_value
+    macros = settings.DBT_PROJECT_DIR / "macros"
+    environment = jinja2.Environment()
+    # format_number as dbt dispatches it on DuckDB (macros/cross_db/text.sql)
+    text = environment.from_string((macros / "cross_db" / "text.sql").read_text()).module
+    source = (macros / "format_metric_value.sql").read_text()
+    macro = environment.from_string(
+        source, globals={"format_number": text.default__format_number}
+    ).module.format_metric_value
     cases = [("percent", 0.0625), ("percent", 0.5), ("score", 84.849), ("seconds", 425.4),
              ("seconds", 59.6), ("rating", 4.1), ("ratio", 1.0 / 3)]  # fmt: skip
     with duckdb.connect() as connection:

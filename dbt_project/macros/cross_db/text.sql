@@ -93,7 +93,7 @@
 
 {#- A number as text, by a Python format spec of one value: '.1f', '+.0f', '.2g', ','
     (thousands). DuckDB formats with fmt, which rounds half to even; Spark's format_string
-    rounds half up, so its twin rounds half to even (bround) first. -#}
+    rounds half up, so its twin rounds half to even (bround) first, and writes fmt's "-0". -#}
 {% macro format_number(value, spec) -%}
     {{ adapter.dispatch('format_number')(value, spec) }}
 {%- endmacro %}
@@ -104,7 +104,13 @@
     {%- if spec == ',' -%}
         format_string('%,d', cast({{ value }} as bigint))
     {%- elif spec.endswith('f') -%}
-        format_string('%{{ spec }}', bround({{ value }}, {{ spec.split('.')[1][:-1] }}))
+        {#- fmt keeps the sign of a negative number that rounds to zero ("-0") -#}
+        {%- set digits = spec.split('.')[1][:-1] -%}
+        case
+            when {{ value }} < 0 and bround({{ value }}, {{ digits }}) = 0
+                then '-' || format_string('%.{{ digits }}f', cast(0 as double))
+            else format_string('%{{ spec }}', bround({{ value }}, {{ digits }}))
+        end
     {%- elif spec == '.2g' -%}
         {#- fmt's g: 2 significant digits, trailing zeros dropped, exponent from 1e-5 -#}
         case

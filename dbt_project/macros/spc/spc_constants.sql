@@ -10,14 +10,15 @@
 {%- endmacro %}
 
 {% macro spc_c4(n) -%}
-    (sqrt(2.0 / ({{ n }} - 1)) * exp({{ spc_lgamma(n ~ ' / 2.0') }} - {{ spc_lgamma('(' ~ n ~ ' - 1) / 2.0') }}))
+    (sqrt(2 / cast({{ n }} - 1 as double))
+        * exp({{ spc_lgamma('cast(' ~ n ~ ' as double) / 2') }} - {{ spc_lgamma('cast(' ~ n ~ ' - 1 as double) / 2') }}))
 {%- endmacro %}
 
 {#- A constant for subgroup sizes 2..25 (`values`, from n = 2; 25 for larger n; null for 1),
     as a CASE: the same SQL on DuckDB and Spark. -#}
 {% macro spc_table(values, n) -%}
     (case least({{ n }}, 25)
-        {%- for value in values %} when {{ loop.index + 1 }} then {{ value }}{% endfor %} end)
+        {%- for value in values %} when {{ loop.index + 1 }} then cast({{ value }} as double){% endfor %} end)
 {%- endmacro %}
 
 {#- ln Γ(x), x > 0. DuckDB's lgamma; Spark has none, so there: Stirling's series at x + 6

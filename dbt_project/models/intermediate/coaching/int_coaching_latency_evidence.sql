@@ -80,7 +80,7 @@ final as (
         ranked.evaluation_id as evidence_evaluation_id,
         ranked.submitted_at as evidence_submitted_at,
         coalesce(ranked.failed_coached_question, false) as is_evidence_failed,
-        {{ dbt.datediff('ranked.submitted_at', 'sessions.held_at', 'second') }} / 86400.0
+        {{ dbt.datediff('ranked.submitted_at', 'sessions.held_at', 'second') }} / cast(86400 as double)
             as feedback_latency_days
     from sessions
     left join ranked

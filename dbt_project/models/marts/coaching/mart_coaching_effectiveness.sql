@@ -57,11 +57,11 @@ rates as (
 adjusted as (
     select
         *,
-        (agent_before_passes + 0.5) / (agent_before_answers + 1.0) as agent_before_adjusted,
-        (agent_after_passes + 0.5) / (agent_after_answers + 1.0) as agent_after_adjusted,
-        (control_before_passes + 0.5) / (control_before_answers + 1.0)
+        (agent_before_passes + 0.5) / cast(agent_before_answers + 1 as double) as agent_before_adjusted,
+        (agent_after_passes + 0.5) / cast(agent_after_answers + 1 as double) as agent_after_adjusted,
+        (control_before_passes + 0.5) / cast(control_before_answers + 1 as double)
             as control_before_adjusted,
-        (control_after_passes + 0.5) / (control_after_answers + 1.0) as control_after_adjusted
+        (control_after_passes + 0.5) / cast(control_after_answers + 1 as double) as control_after_adjusted
     from rates
 ),
 
@@ -85,13 +85,13 @@ effects as (
             ) > 0
                 then {{ normal_quantile() }} * sqrt(
                     agent_before_adjusted * (1 - agent_before_adjusted)
-                    / (agent_before_answers + 1.0)
+                    / cast(agent_before_answers + 1 as double)
                     + agent_after_adjusted * (1 - agent_after_adjusted)
-                    / (agent_after_answers + 1.0)
+                    / cast(agent_after_answers + 1 as double)
                     + control_before_adjusted * (1 - control_before_adjusted)
-                    / (control_before_answers + 1.0)
+                    / cast(control_before_answers + 1 as double)
                     + control_after_adjusted * (1 - control_after_adjusted)
-                    / (control_after_answers + 1.0)
+                    / cast(control_after_answers + 1 as double)
                 )
         end as effect_half_width
     from adjusted

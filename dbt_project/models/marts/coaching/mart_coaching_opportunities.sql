@@ -74,7 +74,7 @@ behaviour_labels as (
 agent_volumes as (
     select
         counts.agent_id,
-        count(*) / ({{ settings['window_days'] }} / 7.0) as contacts_per_week
+        count(*) / ({{ settings['window_days'] }} / cast(7 as double)) as contacts_per_week
     from (select distinct agent_id, window_start, window_end from counts) as counts
     inner join interactions
         on counts.agent_id = interactions.agent_id

@@ -54,7 +54,7 @@ final as (
         turns.turn_number,
         turns.speaker,
         turns.begin_seconds,
-        turns.end_offset_ms / 1000.0 as end_seconds,
+        turns.end_offset_ms / cast(1000 as double) as end_seconds,
         turns.turn_text,
         sentiment.compound as sentiment,
         cues.cues,

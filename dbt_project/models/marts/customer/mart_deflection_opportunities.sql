@@ -175,7 +175,7 @@ with_intervals as (
 criteria as (
     select
         *,
-        share_of_contacts >= 1.0 / reasons_count as is_high_volume,
+        share_of_contacts >= 1 / cast(reasons_count as double) as is_high_volume,
         coalesce(handle_seconds_upper < centre_mean_handle_seconds, false) as is_short,
         coalesce(
             first_contact_resolution_rate_lower > centre_first_contact_resolution_rate, false

@@ -19,7 +19,7 @@ final as (
         turns.speaker,
         turns.begin_offset_ms,
         turns.end_offset_ms,
-        turns.begin_offset_ms / 1000.0 as begin_seconds,
+        turns.begin_offset_ms / cast(1000 as double) as begin_seconds,
         turns.turn_text,
         {{ match_text('turns.turn_text') }} as match_text,
         interactions.channel,

@@ -177,7 +177,7 @@ restatements as (
 holds as (
     select
         turn_cues.interaction_id,
-        max(turns.end_offset_ms - turns.begin_offset_ms) / 1000.0 as longest_hold_seconds
+        max(turns.end_offset_ms - turns.begin_offset_ms) / cast(1000 as double) as longest_hold_seconds
     from turn_cues
     inner join turns
         on turn_cues.interaction_id = turns.interaction_id
@@ -193,7 +193,7 @@ turn_gaps as (
         channel,
         begin_offset_ms,
         (lead(begin_offset_ms) over (partition by interaction_id order by turn_index)
-            - end_offset_ms) / 1000.0 as gap_seconds
+            - end_offset_ms) / cast(1000 as double) as gap_seconds
     from turns
     where channel = 'voice'
 ),

@@ -308,8 +308,12 @@ def command_spark(arguments: argparse.Namespace) -> int:
     from orchestration.spark.build import build_on_spark
 
     warehouse = Path(arguments.warehouse) if arguments.warehouse else settings.published_warehouse()
+    folder = Path(arguments.folder) if arguments.folder else settings.data_dir() / "spark"
+    if not warehouse.is_file():
+        print(f"qm spark: no warehouse at {warehouse} (build one with `qm run`)", file=sys.stderr)
+        return 1
     try:
-        for line in build_on_spark(warehouse, Path(arguments.folder), compare=arguments.compare):
+        for line in build_on_spark(warehouse, folder, compare=arguments.compare):
             print(line)
     except RuntimeError as error:
         print(f"qm spark: {error}", file=sys.stderr)
@@ -636,9 +640,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spark.add_argument(
         "--folder",
-        default="data/spark",
         metavar="DIR",
-        help="where the raw Parquet (raw/), Spark's tables (warehouse/) and dbt's files go",
+        help="where the raw Parquet (raw/), Spark's tables (warehouse/) and dbt's files go"
+        " (default: data/spark)",
     )
     spark.add_argument(
         "--compare",

@@ -170,3 +170,10 @@ def test_a_failed_dbt_step_is_summarised_by_the_errors_dbt_reported():
         "Database Error in model fct_x",
         "syntax error",
     ]
+
+
+def test_spark_without_a_built_warehouse_says_so(tmp_path, capsys):
+    missing = tmp_path / "qm.duckdb"
+    assert main(["spark", "--warehouse", str(missing), "--folder", str(tmp_path / "spark")]) == 1
+    assert f"no warehouse at {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "spark").exists()

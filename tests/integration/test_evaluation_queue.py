@@ -72,6 +72,8 @@ def queue(warehouse) -> pd.DataFrame:
     return warehouse.execute(
         "select queue.*, interactions.machine_score from marts.mart_evaluation_queue as queue"
         " inner join marts.fct_interactions as interactions using (interaction_id)"
+        # one row order every time: the simulations below draw by position
+        " order by queue.queue_week_start, queue.interaction_id"
     ).df()
 
 

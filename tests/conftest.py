@@ -9,12 +9,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
+from filelock import FileLock
 
 from tests.faults import survived
 
@@ -119,13 +120,45 @@ def run_pipeline(
     )
 
 
+def built_once(tmp_path_factory, name: str, build):
+    """`build(folder)` once in the whole test session: under pytest-xdist the first worker
+    that asks builds in a folder all workers share, the others wait for it and get the same
+    result (a path or a PipelineRun, kept as JSON) over the same files. A session fixture
+    would otherwise run once in every worker: each pipeline run of the shared samples twice
+    on two cores.
+
+    Whatever reads these files must leave them as they are, as it always had to within one
+    worker."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, above each worker's
+    result = shared / f"{name}.json"
+    with FileLock(shared / f"{name}.lock"):
+        if not result.exists():
+            folder = shared / name
+            shutil.rmtree(folder, ignore_errors=True)  # a worker's build that failed
+            folder.mkdir()
+            value = build(folder)
+            stored = {"run": asdict(value)} if isinstance(value, PipelineRun) else {"path": value}
+            result.write_text(json.dumps(stored, default=str))
+    stored = json.loads(result.read_text())
+    if "path" in stored:
+        return Path(stored["path"])
+    run = stored["run"]
+    return PipelineRun(
+        **{**run, **{key: Path(run[key]) for key in ("landing", "published", "build")}}
+    )
+
+
 @pytest.fixture(scope="session")
 def scoring_run(tmp_path_factory) -> PipelineRun:
     """The hand-computed scoring fixture through the whole pipeline."""
-    workdir = tmp_path_factory.mktemp("scoring")
-    landing = workdir / "landing"
-    shutil.copytree(FIXTURES / "scoring_landing", landing)
-    return run_pipeline(landing, workdir)
+
+    def build(workdir: Path) -> PipelineRun:
+        shutil.copytree(FIXTURES / "scoring_landing", workdir / "landing")
+        return run_pipeline(workdir / "landing", workdir)
+
+    return built_once(tmp_path_factory, "scoring", build)
 
 
 def registry_targets(truth: dict) -> list[dict]:
@@ -157,18 +190,24 @@ def registry_targets(truth: dict) -> list[dict]:
 def generated_landing(tmp_path_factory) -> Path:
     """Sample exports, plus a quality_targets file naming every metric on every segment kind
     it allows (and two targets the registry refuses): see registry_targets."""
-    out = tmp_path_factory.mktemp("generated") / "landing"
-    run_qm("generate", "--out", str(out), *SAMPLE_ARGS)
-    truth = json.loads((out / "ground_truth.json").read_text())
-    (out / "quality_targets" / "registry_check.yml").write_text(
-        yaml.safe_dump(registry_targets(truth), sort_keys=False)
-    )
-    return out
+
+    def build(folder: Path) -> Path:
+        out = folder / "landing"
+        run_qm("generate", "--out", str(out), *SAMPLE_ARGS)
+        truth = json.loads((out / "ground_truth.json").read_text())
+        (out / "quality_targets" / "registry_check.yml").write_text(
+            yaml.safe_dump(registry_targets(truth), sort_keys=False)
+        )
+        return out
+
+    return built_once(tmp_path_factory, "generated", build)
 
 
 @pytest.fixture(scope="session")
 def generated_run(generated_landing, tmp_path_factory) -> PipelineRun:
-    return run_pipeline(generated_landing, tmp_path_factory.mktemp("generated_run"))
+    return built_once(
+        tmp_path_factory, "generated_run", lambda workdir: run_pipeline(generated_landing, workdir)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -205,10 +244,13 @@ def published_warehouse(generated_run) -> Path:
 @pytest.fixture(scope="session")
 def faulty_run(tmp_path_factory) -> PipelineRun:
     """Generated exports with injected contract violations, through the pipeline."""
-    workdir = tmp_path_factory.mktemp("faulty")
-    landing = workdir / "landing"
-    run_qm("generate", "--out", str(landing), *SAMPLE_ARGS, "--faults", "0.02")
-    return run_pipeline(landing, workdir, check=False)
+
+    def build(workdir: Path) -> PipelineRun:
+        landing = workdir / "landing"
+        run_qm("generate", "--out", str(landing), *SAMPLE_ARGS, "--faults", "0.02")
+        return run_pipeline(landing, workdir, check=False)
+
+    return built_once(tmp_path_factory, "faulty", build)
 
 
 @pytest.fixture(scope="session")
@@ -217,11 +259,13 @@ def planted_run(tmp_path_factory) -> PipelineRun:
     (tests/planted_landing.py), through the real pipeline once for all tests that read it."""
     from tests.planted_landing import plant
 
-    workdir = tmp_path_factory.mktemp("planted")
-    landing = workdir / "landing"
-    run_qm("generate", "--out", str(landing), "--seed", "5", "--agents", "6", "--days", "14")
-    plant(landing)
-    run = run_pipeline(landing, workdir, check=False)
+    def build(workdir: Path) -> PipelineRun:
+        landing = workdir / "landing"
+        run_qm("generate", "--out", str(landing), "--seed", "5", "--agents", "6", "--days", "14")
+        plant(landing)
+        return run_pipeline(landing, workdir, check=False)
+
+    run = built_once(tmp_path_factory, "planted", build)
     assert run.build.exists(), run.output[-3000:]
     return run
 

@@ -308,7 +308,7 @@ def command_spark(arguments: argparse.Namespace) -> int:
     from orchestration.spark.build import build_on_spark
 
     warehouse = Path(arguments.warehouse) if arguments.warehouse else settings.published_warehouse()
-    folder = Path(arguments.folder) if arguments.folder else settings.data_dir() / "spark"
+    folder = Path(arguments.folder) if arguments.folder else settings.spark_dir()
     if not warehouse.is_file():
         print(f"qm spark: no warehouse at {warehouse} (build one with `qm run`)", file=sys.stderr)
         return 1
@@ -642,7 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--folder",
         metavar="DIR",
         help="where the raw Parquet (raw/), Spark's tables (warehouse/) and dbt's files go"
-        " (default: data/spark)",
+        " (else QM_SPARK_DIR, else data/spark)",
     )
     spark.add_argument(
         "--compare",

@@ -15,6 +15,7 @@ from orchestration.assets.freshness import build_freshness_checks
 from orchestration.assets.ingest import ingest_assets
 from orchestration.assets.privacy import build_privacy_check
 from orchestration.assets.publish import build_publish_asset
+from orchestration.assets.spark import build_on_spark, spark_warehouse
 from orchestration.assets.transform import warehouse_models
 from orchestration.assets.validation import mart_checks
 from orchestration.pipeline import run_logger
@@ -27,18 +28,18 @@ privacy_check = build_privacy_check(min(mart_keys), warehouse_models.keys)
 
 build_and_publish = dg.define_asset_job(
     "build_and_publish",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(spark_warehouse),
     description="Ingest new exports, build every model, validate, and publish if all passed.",
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, warehouse_models, published_warehouse],
+    assets=[*ingest_assets, warehouse_models, published_warehouse, spark_warehouse],
     asset_checks=[
         *mart_checks,
         privacy_check,
         *build_freshness_checks(dbt_project.manifest_path),
     ],
-    jobs=[build_and_publish],
+    jobs=[build_and_publish, build_on_spark],
     sensors=automation.sensors,
     schedules=automation.schedules,
     resources={

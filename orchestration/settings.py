@@ -11,6 +11,7 @@ QM_WAREHOUSE        the published DuckDB file, read-only   (default <home>/data/
 QM_BUILD_WAREHOUSE  the file the pipeline writes into      (default <warehouse>.build.duckdb)
 QM_VALIDATION_DIR   GE results and Data Docs               (default <home>/data/validation)
 DAGSTER_HOME        Dagster's run history and dagster.yaml (default <home>/data/dagster_home)
+QM_SPARK_DIR        `qm spark`'s raw Parquet and Spark tables (default <home>/data/spark)
 
 dbt's profiles.yml reads QM_BUILD_WAREHOUSE too, so both tools write the same file: every
 entry point that runs dbt sets it explicitly (`dbt_environment`), nothing does on import.
@@ -97,6 +98,11 @@ def validation_dir() -> Path:
 
 def dagster_home() -> Path:
     return _path_from_env("DAGSTER_HOME", data_dir() / "dagster_home")
+
+
+def spark_dir() -> Path:
+    """Where `qm spark` exports the raw layer and Spark keeps its tables (QM_SPARK_DIR)."""
+    return _path_from_env("QM_SPARK_DIR", data_dir() / "spark")
 
 
 def docs_dir() -> Path:

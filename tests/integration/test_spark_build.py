@@ -1,7 +1,8 @@
 """The dbt project on Apache Spark (issue 22, item 7): `qm spark` exports the raw layer of the
 generated sample's warehouse as Parquet, builds the models of the `spark` selector on a local
 Spark session (dbt-spark, session method, Python models included) and compares every table
-with the DuckDB build's, numbers to 1e-9.
+with the DuckDB build's, numbers to 1e-9. Dagster runs it: the `spark_warehouse` asset of the
+`build_on_spark` job.
 
 Besides the command's own comparison, the test reads a few facts from both engines' files
 itself, and checks that the comparison reports a planted difference."""
@@ -12,29 +13,38 @@ import json
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.assets.spark import spark_warehouse
 from orchestration.spark.compare import compare_builds
-from tests.conftest import run_qm
 
 pytestmark = pytest.mark.slow
 
 
+def materialise(**config) -> tuple[dg.ExecuteInProcessResult, list[str]]:
+    """The `spark_warehouse` asset (the `build_on_spark` job's) materialised by Dagster with
+    this config; the result and the lines it logged."""
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [spark_warehouse],
+        instance=instance,
+        run_config={"ops": {"spark_warehouse": {"config": config}}},
+        raise_on_error=False,
+    )
+    return result, [entry.user_message for entry in instance.all_logs(result.run_id)]
+
+
 @pytest.fixture(scope="module")
 def spark_build(published_warehouse, tmp_path_factory) -> tuple[Path, str]:
+    """`qm spark --compare` on the sample's warehouse, run by Dagster's asset."""
     folder = tmp_path_factory.mktemp("spark")
-    completed = run_qm(
-        "spark",
-        "--warehouse",
-        str(published_warehouse),
-        "--folder",
-        str(folder),
-        "--compare",
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return folder, completed.stdout
+    result, lines = materialise(warehouse=str(published_warehouse), folder=str(folder))
+    assert result.success, "\n".join(lines[-40:])
+    [materialisation] = result.asset_materializations_for_node("spark_warehouse")
+    assert materialisation.metadata["equal_to"].value == str(published_warehouse)
+    return folder, "\n".join(lines)
 
 
 def spark_rows(folder: Path, schema: str, table: str, query: str) -> list[tuple]:
@@ -113,3 +123,13 @@ def test_the_comparison_finds_a_changed_row(spark_build, published_warehouse, tm
     shutil.rmtree(changed)
     missing = compare_builds(published_warehouse, changed, [("marts", "fct_evaluations")])
     assert "no Parquet files" in missing[0].reason
+
+
+def test_the_asset_fails_with_qm_sparks_message(tmp_path):
+    result, _ = materialise(warehouse=str(tmp_path / "none.duckdb"), folder=str(tmp_path))
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    message = failure.step_failure_data.user_failure_data.description
+    assert (
+        message == f"qm spark: no warehouse at {tmp_path / 'none.duckdb'} (build one with `qm run`)"
+    )

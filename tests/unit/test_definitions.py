@@ -196,3 +196,11 @@ def test_the_pipeline_connection_and_dbt_take_their_own_duckdb_memory_limits(tmp
     monkeypatch.delenv("QM_PIPELINE_MEMORY_LIMIT")
     monkeypatch.delenv("QM_DUCKDB_MEMORY_LIMIT")
     assert (settings.pipeline_memory_limit(), settings.duckdb_memory_limit()) == ("4GB", "6GB")
+
+
+def test_the_spark_build_is_a_job_of_its_own_after_the_publish(defs):
+    spark = dg.AssetKey("spark_warehouse")
+    assert defs.resolve_asset_graph().get(spark).parent_keys == {dg.AssetKey("published_warehouse")}
+    assert defs.resolve_job_def("build_on_spark").asset_layer.selected_asset_keys == {spark}
+    publishing = defs.resolve_job_def("build_and_publish").asset_layer.selected_asset_keys
+    assert dg.AssetKey("published_warehouse") in publishing and spark not in publishing

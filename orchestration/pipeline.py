@@ -43,6 +43,15 @@ telemetry:
 concurrency:
   runs:
     max_concurrent_runs: 1
+# Dagster's SQLite storage in this folder, its event log keeping its database connections
+# open rather than opening one per stored event (orchestration/dagster_storage.py).
+storage:
+  custom:
+    module: orchestration.dagster_storage
+    class: SqliteStorage
+    config:
+      base_dir:
+        env: DAGSTER_HOME
 """
 
 

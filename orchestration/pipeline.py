@@ -33,6 +33,8 @@ FILE_WARNINGS = "file_warnings"
 PROGRESS_ATTRIBUTE = "qm_progress"
 STEPS = ("ingest", "dbt", "validate", "publish")
 
+# `home`: the folder itself, as JSON (a YAML string): the storage is where the file is,
+# whatever DAGSTER_HOME says when the file is read (`DagsterInstance.from_config(folder)`).
 INSTANCE_CONFIG = """\
 # Dagster instance settings for this project (written by `qm run` when missing).
 # Usage statistics are not sent: no telemetry banner, nothing leaves the machine.
@@ -50,8 +52,7 @@ storage:
     module: orchestration.dagster_storage
     class: SqliteStorage
     config:
-      base_dir:
-        env: DAGSTER_HOME
+      base_dir: {home}
 """
 
 
@@ -127,7 +128,7 @@ def prepare_dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_CONFIG)
+        config.write_text(INSTANCE_CONFIG.format(home=json.dumps(str(home.resolve()))))
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -110,3 +110,14 @@ def test_wiping_the_instance_closes_and_deletes_the_run_databases(instance):
     instance.event_log_storage.wipe()
     assert not Path(home / "history" / "runs" / f"{run_id}.db").exists()
     assert instance.event_log_storage.get_logs_for_run(run_id) == []
+
+
+def test_the_storage_is_where_its_file_is_whatever_dagster_home_says(
+    instance, tmp_path, monkeypatch
+):
+    instance, home = instance
+    run_id = materialise(instance).run_id
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
+    with dg.DagsterInstance.from_config(str(home)) as again:
+        assert again.get_run_by_id(run_id) is not None
+        assert again.get_latest_materialization_event(dg.AssetKey("counted")).run_id == run_id

@@ -188,18 +188,25 @@ change_intervals as (
     sum({{ weight }} * {{ weight }} * {{ value }} * {{ value }}) as queue_weighted_square_sum_2
 {%- endmacro %}
 
+{#- Σw²(y − m)² from the sums subtracts numbers of the size of Σw²y²: when every y is equal it
+    leaves rounding noise (about 1e-13 of Σw²y², either sign, differently in another engine
+    or summation order) instead of 0. Below 1e-10 of Σw²y² (scores within about 1e-5 of
+    their mean) it is 0: no spread, as sample_spread rounds one. -#}
 {% macro hajek_half_width() -%}
+    {%- set mean = '(queue_weighted_sum / queue_weight_sum)' %}
+    {%- set deviation_squares -%}
+        (queue_weighted_square_sum_2 - 2 * {{ mean }} * queue_weighted_square_sum
+            + pow({{ mean }}, 2) * queue_weight_squares)
+    {%- endset %}
     case
         when queue_evaluations_count >= 2
             then {{ t_quantile('queue_evaluations_count - 1') }} * sqrt(
-                greatest(
-                    queue_evaluations_count / (queue_evaluations_count - 1.0) * (
-                        queue_weighted_square_sum_2
-                        - 2 * (queue_weighted_sum / queue_weight_sum) * queue_weighted_square_sum
-                        + pow(queue_weighted_sum / queue_weight_sum, 2) * queue_weight_squares
-                    ),
-                    0
-                )
+                case
+                    when {{ deviation_squares }} > 1e-10 * queue_weighted_square_sum_2
+                        then queue_evaluations_count / (queue_evaluations_count - 1.0)
+                            * {{ deviation_squares }}
+                    else 0
+                end
             ) / queue_weight_sum
     end
 {%- endmacro %}

@@ -21,17 +21,19 @@ MINUTES_SECONDS = (
 
 
 def format_value(metric_format: str, value: float | None) -> str:
-    """How a metric's value reads (the same strings as the SQL macro format_metric_value)."""
+    """How a metric's value reads (the same strings as the SQL macro format_metric_value:
+    rounded to 9 decimals first, so that a value equal to 91.45 in exact arithmetic reads
+    the same whichever order summed it, as format_number does)."""
     if value is None or pd.isna(value):
         return "–"
     if metric_format == "percent":
-        return f"{100 * value:.1f} %"
+        return f"{round(100 * value, 9):.1f} %"
     if metric_format == "score":
-        return f"{value:.1f}"
+        return f"{round(value, 9):.1f}"
     if metric_format == "seconds":
         seconds = round(value)
         return f"{seconds // 60}:{seconds % 60:02d}"
-    return f"{value:.2f}"
+    return f"{round(value, 9):.2f}"
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")  # & too: no entities

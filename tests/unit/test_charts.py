@@ -72,12 +72,17 @@ def test_pages_and_marts_format_values_alike():
         source, globals={"format_number": text.default__format_number}
     ).module.format_metric_value
     cases = [("percent", 0.0625), ("percent", 0.5), ("score", 84.849), ("seconds", 425.4),
-             ("seconds", 59.6), ("rating", 4.1), ("ratio", 1.0 / 3)]  # fmt: skip
+             ("seconds", 59.6), ("rating", 4.1), ("ratio", 1.0 / 3),
+             # 91.45 summed in two orders: the same words either way
+             ("score", 91.44999999999999), ("score", 91.45000000000002),
+             ("rating", 2.675), ("rating", 4.125)]  # fmt: skip
     with duckdb.connect() as connection:
         for metric_format, value in cases:
             sql = f"select {macro(str(value), repr(metric_format))}"
             [(text,)] = connection.execute(sql).fetchall()
             assert text == charts.format_value(metric_format, value), (metric_format, value)
+    assert charts.format_value("score", 91.44999999999999) == "91.5"
+    assert charts.format_value("score", 91.45000000000002) == "91.5"
 
 
 def test_text_from_the_warehouse_is_shown_as_it_is():

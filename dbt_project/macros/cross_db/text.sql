@@ -91,14 +91,25 @@
     unix_micros({{ timestamp }})
 {%- endmacro %}
 
-{#- A number as text, by a Python format spec of one value: '.1f', '+.0f', '.2g', ','
-    (thousands). DuckDB formats with fmt, which rounds half to even; Spark's format_string
-    rounds half up, so its twin rounds half to even (bround) first, and writes fmt's "-0". -#}
+{#- A number as text, by a Python format spec of one value: '.1f', '+.0f', ',.0f', '.2g',
+    ',' (thousands). Fixed-point specs first round the value to 9 decimals: a mean of 91.45
+    in exact arithmetic is 91.44999999999999 or 91.45000000000002 depending on the order
+    of its sum (another engine, another thread count), and must read the same either way.
+    DuckDB formats with fmt, which rounds the double's exact binary value (half to even only
+    on exact ties: 0.125 is "0.12", 91.45 just above a tie is "91.5", 2.675 just below is
+    "2.67"), as Python does (dashboards/charts.py). Spark's format_string rounds the
+    shortest decimal form half up, so its twin rebuilds the exact value as a decimal (the
+    integer part, plus the fraction, whose own shortest form shows the binary digits) and
+    rounds that half to even, and writes fmt's "-0". -#}
 {% macro format_number(value, spec) -%}
     {{ adapter.dispatch('format_number')(value, spec) }}
 {%- endmacro %}
 {% macro default__format_number(value, spec) -%}
-    format('{:{{ spec }}}', {{ value }})
+    {%- if spec.endswith('f') -%}
+        format('{:{{ spec }}}', round({{ value }}, 9))
+    {%- else -%}
+        format('{:{{ spec }}}', {{ value }})
+    {%- endif -%}
 {%- endmacro %}
 {% macro spark__format_number(value, spec) -%}
     {%- if spec == ',' -%}
@@ -106,10 +117,15 @@
     {%- elif spec.endswith('f') -%}
         {#- fmt keeps the sign of a negative number that rounds to zero ("-0") -#}
         {%- set digits = spec.split('.')[1][:-1] -%}
+        {%- set fixed = 'round(' ~ value ~ ', 9)' -%}
+        {%- set exact -%}
+            (cast(floor({{ fixed }}) as decimal(18, 0))
+                + cast({{ fixed }} - floor({{ fixed }}) as decimal(38, 20)))
+        {%- endset -%}
         case
-            when {{ value }} < 0 and bround({{ value }}, {{ digits }}) = 0
+            when {{ fixed }} < 0 and bround({{ exact }}, {{ digits }}) = 0
                 then '-' || format_string('%.{{ digits }}f', cast(0 as double))
-            else format_string('%{{ spec }}', bround({{ value }}, {{ digits }}))
+            else format_string('%{{ spec }}', cast(bround({{ exact }}, {{ digits }}) as double))
         end
     {%- elif spec == '.2g' -%}
         {#- fmt's g: 2 significant digits, trailing zeros dropped, exponent from 1e-5 -#}
@@ -138,4 +154,17 @@
     {%- set java = {'%-d %b': 'd MMM', '%Y-%m-%d': 'yyyy-MM-dd', '%-d %b %Y': 'd MMM yyyy',
         '%b %Y': 'MMM yyyy'} -%}
     date_format({{ value }}, '{{ java[pattern] }}')
+{%- endmacro %}
+
+{#- Text percent-encoded for a URL's query, as DuckDB's url_encode writes it: every byte but
+    letters, digits and - _ . ~ as %XX, a space as %20. Spark's url_encode is Java's form
+    encoding (a space as +, * kept, ~ encoded), so its twin converts those three. -#}
+{% macro url_encoded(text) -%}
+    {{ adapter.dispatch('url_encoded')(text) }}
+{%- endmacro %}
+{% macro default__url_encoded(text) -%}
+    url_encode({{ text }})
+{%- endmacro %}
+{% macro spark__url_encoded(text) -%}
+    replace(replace(replace(url_encode({{ text }}), '+', '%20'), '*', '%2A'), '%7E', '~')
 {%- endmacro %}

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import jinja2
 import pytest
 
+from orchestration import settings
 from orchestration.assets.spark import spark_warehouse
 from orchestration.spark.compare import compare_builds
 
@@ -75,11 +77,15 @@ def test_every_selected_model_builds_and_equals_duckdb(spark_build):
         if schema.name != "raw.db"
         for table in schema.iterdir()
     }
+    # (so the Phase I passes' tables of mart_spc_points were dropped)
     assert built == tables | seeds
-    # the facts, the scorecards, coaching and the conversation models are all on Spark
+    # the facts, the scorecards, coaching, the conversation models and the SPC chain are all
+    # on Spark
     for table in ("fct_interactions", "fct_evaluations", "fct_evaluation_answers",
                   "fct_transcript_turns", "mart_agent_scorecard", "mart_coaching_opportunities",
-                  "mart_csat_drivers", "mart_machine_agreement", "mart_quality_weekly"):  # fmt: skip
+                  "mart_csat_drivers", "mart_machine_agreement", "mart_quality_weekly",
+                  "mart_spc_points", "mart_spc_signals", "mart_spc_attention",
+                  "mart_quality_objectives", "mart_recommended_actions"):  # fmt: skip
         assert ("marts", table) in built
     assert f"all {len(built)} tables equal" in output
 
@@ -94,6 +100,10 @@ def test_facts_read_from_both_engines_agree(spark_build, published_warehouse):
         " from {table} group by 1 order by 1",
         ("intermediate", "int_turn_sentiment"): "select speaker, count(*), sum(compound)"
         " from {table} group by 1 order by 1",
+        # the Phase I revision's outcome: the baseline points kept and the limits' widths
+        ("marts", "mart_spc_points"): "select chart, count(*),"
+        " count(*) filter (where in_baseline), sum(ucl - lcl) from {table} group by 1 order by 1",
+        ("marts", "mart_spc_signals"): "select rule, count(*) from {table} group by 1 order by 1",
     }
     with duckdb.connect(str(published_warehouse), read_only=True) as con:
         for (schema, table), query in facts.items():
@@ -133,3 +143,31 @@ def test_the_asset_fails_with_qm_sparks_message(tmp_path):
     assert (
         message == f"qm spark: no warehouse at {tmp_path / 'none.duckdb'} (build one with `qm run`)"
     )
+
+
+def test_numbers_in_sentences_read_alike_on_both_engines():
+    # format_number's two twins (macros/cross_db/text.sql) and the pages' Python formatting
+    # on values that sit on a rounding tie in exact arithmetic: 91.45 summed in two orders,
+    # decimal forms just below (2.675) or on (0.125) a binary tie, and signs
+    from pyspark.sql import SparkSession
+
+    source = (settings.DBT_PROJECT_DIR / "macros" / "cross_db" / "text.sql").read_text()
+    macros = jinja2.Environment().from_string(source).module
+    values = [91.44999999999999, 91.45000000000002, 2.675, 0.125, -0.125, -0.04, 6.25,
+              1234567.5, 2.5, -2.5, 59.95, 86.66666666666667, 0.0]  # fmt: skip
+    spark = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+    spark = spark.getOrCreate()
+    try:
+        with duckdb.connect() as con:
+            for spec in (".1f", ".2f", "+.0f", ",.0f"):
+                for value in values:
+                    number = f"cast({value!r} as double)"
+                    [(duck,)] = con.execute(
+                        f"select {macros.default__format_number(number, spec)}"
+                    ).fetchall()
+                    [(twin,)] = spark.sql(
+                        f"select {macros.spark__format_number(number, spec)}"
+                    ).collect()
+                    assert duck == twin == format(round(value, 9), spec), (spec, value)
+    finally:
+        spark.stop()

@@ -48,15 +48,16 @@
 {%- endmacro %}
 
 {#- Sorted members of a group, as one text: `expression` over the group's rows, nulls left
-    out, each once when `distinct`, joined by ', '. Cheaper than an ordered string_agg. -#}
-{% macro sorted_list_text(expression, distinct=false) -%}
-    {{ adapter.dispatch('sorted_list_text')(expression, distinct) }}
+    out, each once when `distinct`, joined by `separator`. Cheaper than an ordered
+    string_agg. -#}
+{% macro sorted_list_text(expression, distinct=false, separator=', ') -%}
+    {{ adapter.dispatch('sorted_list_text')(expression, distinct, separator) }}
 {%- endmacro %}
-{% macro default__sorted_list_text(expression, distinct) -%}
-    array_to_string(list_sort({{ 'list_distinct(' if distinct }}list({{ expression }}){{ ')' if distinct }}), ', ')
+{% macro default__sorted_list_text(expression, distinct, separator) -%}
+    array_to_string(list_sort({{ 'list_distinct(' if distinct }}list({{ expression }}){{ ')' if distinct }}), {{ sql_string(separator) }})
 {%- endmacro %}
-{% macro spark__sorted_list_text(expression, distinct) -%}
-    array_join(array_sort({{ 'array_distinct(' if distinct }}collect_list({{ expression }}){{ ')' if distinct }}), ', ')
+{% macro spark__sorted_list_text(expression, distinct, separator) -%}
+    array_join(array_sort({{ 'array_distinct(' if distinct }}collect_list({{ expression }}){{ ')' if distinct }}), {{ sql_string(separator) }})
 {%- endmacro %}
 
 {#- The integers first..last (both included) as a list. -#}
@@ -97,4 +98,18 @@
     {%- set structs = [] -%}
     {%- for fields in rows -%}{%- do structs.append(struct_of(fields)) -%}{%- endfor -%}
     {{ dbt.array_construct(structs) }}
+{%- endmacro %}
+
+{#- The dates first, first + step, ... up to last (included), as a list; `step` an interval
+    of days or months ('7 day', '1 month'); an empty list when first is after last. -#}
+{% macro date_list(first, last, step) -%}
+    {{ adapter.dispatch('date_list')(first, last, step) }}
+{%- endmacro %}
+{% macro default__date_list(first, last, step) -%}
+    cast(generate_series(cast({{ first }} as date), cast({{ last }} as date), interval {{ step }}) as date[])
+{%- endmacro %}
+{% macro spark__date_list(first, last, step) -%}
+    case when cast({{ first }} as date) <= cast({{ last }} as date)
+        then sequence(cast({{ first }} as date), cast({{ last }} as date), interval {{ step }})
+        else array() end
 {%- endmacro %}

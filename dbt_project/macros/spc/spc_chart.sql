@@ -30,12 +30,15 @@
     of the chart) leave the baseline, the limits recomputed, pass after pass until no baseline
     point is beyond them (a fixed point) or `max_passes` passes were made; 0 passes is the
     chart as given. Each (series, stage) stops on its own. A Laney chart keeps the σ_z it was
-    given (`dispersion`), or measures it once on the unrevised baseline. -#}
+    given (`dispersion`), or measures it once on the unrevised baseline. On Spark the passes
+    run as statements of their own (spark__spc_revised_chart, macros/cross_db). -#}
 {% macro spc_revised_chart(source, chart, max_passes, nsigmas=3, sigma_method='mr', dispersion=none, summarised=false) %}
     {%- if max_passes == 0 -%}
         {{ spc_chart(source, chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion, summarised=summarised) }}
     {%- elif chart in ('ewma', 'cusum') -%}
         {{ exceptions.raise_compiler_error("Phase I exclusion applies to Shewhart charts, not " ~ chart) }}
+    {%- elif target is defined and target.type == 'spark' -%}
+        {{ spark__spc_revised_chart(source, chart, max_passes, nsigmas, sigma_method, dispersion, summarised) }}
     {%- else -%}
     {%- set base = {'laney_p': 'p', 'laney_u': 'u'}.get(chart) %}
     with recursive
@@ -73,7 +76,7 @@
                 chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
                 summarised=summarised
             ) }})
-            where in_baseline and (value > ucl or value < lcl)
+            where in_baseline and {{ spc_beyond_limits() }}
         ) as beyond
             on revisions.series_id = beyond.series_id
             and revisions.stage = beyond.stage
@@ -100,6 +103,13 @@
     what attention tests and explanations read. -#}
 {% macro spc_location_parts() -%}
     ('p', 'np', 'c', 'u', 'laney_p', 'laney_u', 'xbar', 'i')
+{%- endmacro %}
+
+{#- A point beyond its control limits, decided at 9 decimals (as the run rules read z): a
+    point on a limit in exact arithmetic can come out a rounding step either side of it in
+    floating point, differently in two engines; on the limit it is not beyond. -#}
+{% macro spc_beyond_limits(value='value', lcl='lcl', ucl='ucl') -%}
+    (round({{ value }} - {{ ucl }}, 9) > 0 or round({{ value }} - {{ lcl }}, 9) < 0)
 {%- endmacro %}
 
 {#- The columns of `rows` with in_baseline taken from `flags`. DuckDB replaces it in place;

@@ -16,6 +16,10 @@
         ('8', 8, '8 points in a row beyond 1 sigma on either side'),
     ] -%}
     {%- set active = {'we': ['1', '2', '3', '4'], 'nelson': ['1', '2', '3', '4', '5', '6', '7', '8'], 'none': []}[rules] -%}
+    {#- Plain Jinja (qm spc renders it too): Spark's names for a list and its type. #}
+    {%- set on_spark = target is defined and target.type == 'spark' -%}
+    {%- set list_of = 'collect_list' if on_spark else 'list' -%}
+    {%- set list_type = 'array<bigint>' if on_spark else 'bigint[]' -%}
     {#- z and the steps at 9 decimals: a point on the centre line, or two equal points, in
         exact arithmetic can come out a rounding step either side in floating point, in an
         order that depends on DuckDB's threads; on the line it is on neither side. #}
@@ -38,24 +42,24 @@
                 partition by series_id, stage, chart order by subgroup_order
                 rows between {{ width - 1 }} preceding and current row
             ) = {{ width }} as full_{{ rule }},
-            list(subgroup_order) over (
+            {{ list_of }}(subgroup_order) over (
                 partition by series_id, stage, chart order by subgroup_order
                 rows between {{ width - 1 }} preceding and current row
             ) as points_{{ rule }},
             {%- endfor %}
-            count(*) filter (where z > 2) over last_3 as above_2_of_3,
-            count(*) filter (where z < -2) over last_3 as below_2_of_3,
-            count(*) filter (where z > 1) over last_5 as above_1_of_5,
-            count(*) filter (where z < -1) over last_5 as below_1_of_5,
-            count(*) filter (where z > 0) over last_8 as above_centre_of_8,
-            count(*) filter (where z < 0) over last_8 as below_centre_of_8,
-            count(*) filter (where step_direction > 0) over last_5_steps as rises_of_5,
-            count(*) filter (where step_direction < 0) over last_5_steps as falls_of_5,
-            count(*) filter (
-                where step_direction <> 0 and step_direction = -previous_direction
+            count(case when z > 2 then 1 end) over last_3 as above_2_of_3,
+            count(case when z < -2 then 1 end) over last_3 as below_2_of_3,
+            count(case when z > 1 then 1 end) over last_5 as above_1_of_5,
+            count(case when z < -1 then 1 end) over last_5 as below_1_of_5,
+            count(case when z > 0 then 1 end) over last_8 as above_centre_of_8,
+            count(case when z < 0 then 1 end) over last_8 as below_centre_of_8,
+            count(case when step_direction > 0 then 1 end) over last_5_steps as rises_of_5,
+            count(case when step_direction < 0 then 1 end) over last_5_steps as falls_of_5,
+            count(
+                case when step_direction <> 0 and step_direction = -previous_direction then 1 end
             ) over last_12_steps as alternations_of_12,
-            count(*) filter (where abs(z) < 1) over last_15 as within_1_of_15,
-            count(*) filter (where abs(z) > 1) over last_8 as outside_1_of_8
+            count(case when abs(z) < 1 then 1 end) over last_15 as within_1_of_15,
+            count(case when abs(z) > 1 then 1 end) over last_8 as outside_1_of_8
         from (
             select *, lag(step_direction) over series_order as previous_direction
             from scored
@@ -79,7 +83,7 @@
     fired as (
         select
             *,
-            value > ucl or value < lcl as fires_1,
+            {{ spc_beyond_limits() }} as fires_1,
             has_zones and full_2 and (
                 (z > 2 and above_2_of_3 >= 2) or (z < -2 and below_2_of_3 >= 2)) as fires_2,
             has_zones and full_3 and (
@@ -108,8 +112,8 @@
     {%- else %}
     select
         series_id, stage, chart, subgroup_order, subgroup,
-        null::string as rule, null::string as rule_description,
-        null::bigint[] as points_involved
+        cast(null as string) as rule, cast(null as string) as rule_description,
+        cast(null as {{ list_type }}) as points_involved
     from fired
     where false
     {%- endfor %}

@@ -48,7 +48,8 @@ latest_complete as (
         metric,
         grain,
         max(subgroup_start) as last_subgroup_start,
-        any_value(cast(subgroup_end - subgroup_start + 1 as integer)) as grain_days
+        any_value(cast({{ dbt.datediff('subgroup_start', 'subgroup_end', 'day') }} + 1 as integer))
+            as grain_days
     from subgroups
     where not is_provisional
     group by metric, grain
@@ -89,18 +90,21 @@ series as (
 ),
 
 windows as (
-    select
-        series.*,
-        window_lengths.window_subgroups,
-        latest_complete.last_subgroup_start
-            - (window_lengths.window_subgroups - 1) * latest_complete.grain_days as window_start,
-        latest_complete.last_subgroup_start + (latest_complete.grain_days - 1) as window_end,
-        baseline_period.baseline_last_start
-    from series
-    inner join latest_complete using (metric, grain)
-    inner join window_lengths using (grain)
-    inner join baseline_period using (series_id, stage)
-    where window_start > baseline_period.baseline_last_start
+    select * from (
+        select
+            series.*,
+            window_lengths.window_subgroups,
+            latest_complete.last_subgroup_start
+                - (window_lengths.window_subgroups - 1) * latest_complete.grain_days
+                as window_start,
+            latest_complete.last_subgroup_start + (latest_complete.grain_days - 1) as window_end,
+            baseline_period.baseline_last_start
+        from series
+        inner join latest_complete using (metric, grain)
+        inner join window_lengths using (grain)
+        inner join baseline_period using (series_id, stage)
+    )
+    where window_start > baseline_last_start
 ),
 
 baseline as (
@@ -110,7 +114,9 @@ baseline as (
         any_value(points.center) as center,
         sum(points.n) as baseline_units,
         sum(power(points.n, 2)) as baseline_units_squared,
-        sum(round(points.value * points.n)) as baseline_count,
+        -- a subgroup's count (or total) from its mean, at 9 decimals first: a total of
+        -- 13542.5 in exact arithmetic must not round either way by the last bit of a mean
+        sum(round(round(points.value * points.n, 9))) as baseline_count,
         count(*) as baseline_subgroups
     from points
     inner join current_stage using (series_id, stage)
@@ -238,7 +244,7 @@ window_signals as (
     select
         windows.series_id,
         windows.window_subgroups,
-        string_agg(distinct signals.rule, ';' order by signals.rule) as window_rules_fired
+        {{ sorted_list_text('signals.rule', distinct=true, separator=';') }} as window_rules_fired
     from windows
     inner join {{ ref('mart_spc_signals') }} as signals
         on signals.series_id = windows.series_id

@@ -71,27 +71,21 @@ targeted_segments as (
 ),
 
 periods as (
-    select
-        'week' as grain,
-        cast(period_start as date) as period_start,
-        cast(period_start as date) + 6 as period_end
-    from data_range,
-        range(
-            cast({{ dbt.date_trunc('week', 'data_range.first_date') }} as timestamp),
-            cast(data_range.as_of_date + 1 as timestamp),
-            interval 7 day
-        ) as weeks(period_start)
+    select 'week' as grain, period_start, period_start + 6 as period_end
+    from (
+        select {{ unnest_list(date_list(
+            dbt.date_trunc('week', 'first_date'), 'as_of_date', "'7 day'"), 'period_start'
+        ) }}
+        from data_range
+    )
     union all
-    select
-        'month' as grain,
-        cast(period_start as date) as period_start,
-        cast(last_day(period_start) as date) as period_end
-    from data_range,
-        range(
-            cast({{ dbt.date_trunc('month', 'data_range.first_date') }} as timestamp),
-            cast(data_range.as_of_date + 1 as timestamp),
-            interval 1 month
-        ) as months(period_start)
+    select 'month' as grain, period_start, last_day(period_start) as period_end
+    from (
+        select {{ unnest_list(date_list(
+            dbt.date_trunc('month', 'first_date'), 'as_of_date', "'1 month'"), 'period_start'
+        ) }}
+        from data_range
+    )
 ),
 
 segment_periods as (

@@ -97,9 +97,9 @@ attention_quotes as (
     -- up to three contacts of the window that failed the item's question, quoted ones first
     select
         series_id,
-        string_agg(
-            interaction_id || coalesce(': “' || quote || '”', ''), '; ' order by evidence_order
-        ) as quotes
+        {{ dbt.listagg(
+            "interaction_id || coalesce(': “' || quote || '”', '')", "'; '", 'order by evidence_order'
+        ) }} as quotes
     from (
         select
             attention.series_id,
@@ -150,7 +150,7 @@ attention_coaching as (
     select
         attention_described.series_id,
         count(distinct opportunities.agent_id) as agents_count,
-        string_agg(distinct opportunities.agent_name, ', ') as agent_names
+        {{ sorted_list_text('opportunities.agent_name', distinct=true) }} as agent_names
     from attention_described
     inner join opportunities
         on opportunities.team_id = attention_described.action_team_id
@@ -163,12 +163,12 @@ attention_related_questions as (
     -- score or critical-fail item
     select
         item.series_id,
-        string_agg(
+        {%- set related_question %}
             '“' || coalesce(question.question_text, question.metric_detail) || '” failing on '
                 || {{ format_metric_value('question.window_value', "'percent'") }}
-                || ' since ' || question.since,
-            '; ' order by question.rank
-        ) as related_questions
+                || ' since ' || question.since
+        {%- endset %}
+        {{ dbt.listagg(related_question, "'; '", 'order by question.rank') }} as related_questions
     from attention_described as item
     inner join attention_described as question
         on question.action_team_id = item.action_team_id
@@ -223,7 +223,8 @@ attention_actions as (
             || case
                 when attention_described.driven_by_agent_id is not null then
                     'Most of the change comes from agent ' || attention_described.driven_by_agent_id
-                    || format(' ({:.0f} % of it): start there. ', 100 * attention_described.driven_by_agent_share)
+                    || ' (' || {{ format_number('100 * attention_described.driven_by_agent_share', '.0f') }}
+                    || ' % of it): start there. '
                 else ''
             end
             || coalesce(
@@ -244,14 +245,14 @@ attention_actions as (
             || {{ format_metric_value('attention_described.window_value', 'metrics.format') }}
             || ' against a baseline of '
             || {{ format_metric_value('attention_described.baseline_value', 'metrics.format') }}
-            || format(' (q = {:.2g}', attention_described.q_value)
+            || ' (q = ' || {{ format_number('attention_described.q_value', '.2g') }}
             || coalesce('; rules fired: ' || attention_described.window_rules_fired, '') || ')'
             || coalesce('. Contacts: ' || attention_described.quotes, '') as evidence,
-        'control-chart?metric=' || url_encode(attention_described.metric)
-            || '&grain=' || url_encode(attention_described.grain)
-            || '&segment_kind=' || url_encode(attention_described.segment_kind)
-            || '&segment_value=' || url_encode(attention_described.segment_value)
-            || coalesce('&detail=' || url_encode(attention_described.metric_detail), '')
+        'control-chart?metric=' || {{ url_encoded('attention_described.metric') }}
+            || '&grain=' || {{ url_encoded('attention_described.grain') }}
+            || '&segment_kind=' || {{ url_encoded('attention_described.segment_kind') }}
+            || '&segment_value=' || {{ url_encoded('attention_described.segment_value') }}
+            || coalesce('&detail=' || {{ url_encoded('attention_described.metric_detail') }}, '')
             || '&window_start=' || {{ format_date('attention_described.window_start', '%Y-%m-%d') }}
             || '&window_end=' || {{ format_date('attention_described.window_end', '%Y-%m-%d') }} as link,
         attention_described.impact,
@@ -303,10 +304,10 @@ missed_actions as (
             else 'There is no weekly control chart for this segment: check its contacts.'
         end as detail,
         sentence as evidence,
-        'control-chart?metric=' || url_encode(metric)
+        'control-chart?metric=' || {{ url_encoded('metric') }}
             || '&grain=week'
-            || '&segment_kind=' || url_encode(segment_kind)
-            || '&segment_value=' || url_encode(segment_value)
+            || '&segment_kind=' || {{ url_encoded('segment_kind') }}
+            || '&segment_value=' || {{ url_encoded('segment_value') }}
             || '&window_start=' || {{ format_date('period_start', '%Y-%m-%d') }}
             || '&window_end=' || {{ format_date('period_end', '%Y-%m-%d') }} as link,
         abs(actual - target) * case format when 'percent' then 100 else 1 end as impact,
@@ -339,11 +340,11 @@ coaching_quotes as (
     select
         coaching_agents.team_id,
         coaching_agents.behaviour_id,
-        string_agg(
-            coaching_agents.agent_name || ': ' || coaching_evidence.interaction_id
-                || coalesce(' “' || coaching_evidence.quote || '”', ''),
-            '; ' order by coaching_agents.priority_rank
-        ) as quotes
+        {{ dbt.listagg(
+            "coaching_agents.agent_name || ': ' || coaching_evidence.interaction_id"
+                ~ " || coalesce(' “' || coaching_evidence.quote || '”', '')",
+            "'; '", 'order by coaching_agents.priority_rank'
+        ) }} as quotes
     from coaching_agents
     inner join coaching_evidence
         on coaching_evidence.agent_id = coaching_agents.agent_id
@@ -360,11 +361,12 @@ coaching_groups as (
         behaviour_id,
         min_by(behaviour_label, priority_rank) as behaviour_label,
         count(*) as agents_count,
-        string_agg(
-            agent_name || format(' ({:.0f} % against {:.0f} % for the team)',
-                100 * agent_miss_rate, 100 * peer_miss_rate),
-            ', ' order by priority_rank
-        ) as agent_list,
+        {%- set agent_with_rates %}
+            agent_name || ' (' || {{ format_number('100 * agent_miss_rate', '.0f') }}
+                || ' % against ' || {{ format_number('100 * peer_miss_rate', '.0f') }}
+                || ' % for the team)'
+        {%- endset %}
+        {{ dbt.listagg(agent_with_rates, "', '", 'order by priority_rank') }} as agent_list,
         min_by(source, priority_rank) as source,
         sum(coalesce(expected_csat_points_per_week, 0)) as csat_points_per_week,
         min(priority_rank) as best_priority_rank
@@ -402,10 +404,11 @@ coaching_actions as (
             || case when coaching_groups.agents_count = 1 then ''
                 else 'the ' || coaching_groups.agents_count || ' agents: ' end
             || coaching_groups.agent_list
-            || format('; about {:.1f} CSAT points a week at stake.', coaching_groups.csat_points_per_week)
+            || '; about ' || {{ format_number('coaching_groups.csat_points_per_week', '.1f') }}
+            || ' CSAT points a week at stake.'
             as detail,
         coalesce('Contacts: ' || coaching_quotes.quotes, 'No quoted contact.') as evidence,
-        'coaching?team=' || url_encode(coaching_groups.team_id) as link,
+        'coaching?team=' || {{ url_encoded('coaching_groups.team_id') }} as link,
         coaching_groups.csat_points_per_week as impact,
         'CSAT points a week' as impact_unit
     from coaching_groups
@@ -439,27 +442,31 @@ driver_actions as (
                 || driver_label || '” score '
             else 'Reduce it: contacts where “' || driver_label || '” score '
         end
-            || format('{:.2f} ({:.2f} to {:.2f})', abs(adjusted_effect),
-                abs(case when adjusted_effect > 0 then adjusted_lower else adjusted_upper end),
-                abs(case when adjusted_effect > 0 then adjusted_upper else adjusted_lower end))
+            || {{ format_number('abs(adjusted_effect)', '.2f') }} || ' ('
+            || {{ format_number(
+                'abs(case when adjusted_effect > 0 then adjusted_lower else adjusted_upper end)', '.2f'
+            ) }} || ' to '
+            || {{ format_number(
+                'abs(case when adjusted_effect > 0 then adjusted_upper else adjusted_lower end)', '.2f'
+            ) }} || ')'
             || ' CSAT points '
             || case when adjusted_effect > 0 then 'higher' else 'lower' end
             || ', the other behaviours, channel and contact reason held equal.' as detail,
         sentence as evidence,
-        'customer?outcome=csat&drivers=' || url_encode(source) as link,
+        'customer?outcome=csat&drivers=' || {{ url_encoded('source') }} as link,
         abs(adjusted_effect) as impact,
         'CSAT points a contact' as impact_unit
     from csat_drivers
 ),
 
 all_actions as (
-    select * from attention_actions
-    union all by name
-    select * from missed_actions
-    union all by name
-    select * from coaching_actions
-    union all by name
-    select * from driver_actions
+    {%- for actions in ['attention_actions', 'missed_actions', 'coaching_actions', 'driver_actions'] %}
+    {{ 'union all' if not loop.first }}
+    select
+        kind_order, order_in_kind, action_kind, source_id, segment_label, team_id, metric,
+        behaviour_id, headline, detail, evidence, link, impact, impact_unit
+    from {{ actions }}
+    {%- endfor %}
 ),
 
 final as (

@@ -316,16 +316,18 @@ final as (
             || ' for ' || described.segment_label
             || ' since ' || {{ format_date('described.window_start', '%-d %b') }}
             || case
-                when described.test_family = 'mean' then format(
-                    ', over ≈ {:,.0f} {} a week', described.units_per_week, described.units)
-                else format(
-                    ': ≈ {:,.0f} {} {} a week (of ≈ {:,.0f} {})', described.change_per_week,
-                    case when described.change > 0 then 'more' else 'fewer' end,
-                    described.events, described.units_per_week, described.units)
+                when described.test_family = 'mean' then ', over ≈ '
+                    || {{ format_number('described.units_per_week', ',.0f') }} || ' '
+                    || described.units || ' a week'
+                else ': ≈ ' || {{ format_number('described.change_per_week', ',.0f') }} || ' '
+                    || case when described.change > 0 then 'more' else 'fewer' end || ' '
+                    || described.events || ' a week (of ≈ '
+                    || {{ format_number('described.units_per_week', ',.0f') }} || ' '
+                    || described.units || ')'
             end
             || coalesce(
-                case when described.driven_by_agent_share >= 1 then '; all' else format(
-                    '; {:.0f} %', 100 * described.driven_by_agent_share)
+                case when described.driven_by_agent_share >= 1 then '; all' else '; '
+                    || {{ format_number('100 * described.driven_by_agent_share', '.0f') }} || ' %'
                 end || ' of the change comes from agent ' || coalesce(
                     described.driven_by_agent_name || ' (' || described.driven_by_agent_id || ')',
                     described.driven_by_agent_id),

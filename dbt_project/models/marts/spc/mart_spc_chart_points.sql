@@ -10,7 +10,7 @@ fired as (
         series_id,
         chart,
         subgroup_start,
-        string_agg(rule, ';' order by rule) as rules_fired
+        {{ dbt.listagg('rule', "';'", 'order by rule') }} as rules_fired
     from {{ ref('mart_spc_signals') }}
     group by series_id, chart, subgroup_start
 ),
@@ -35,20 +35,24 @@ final as (
         targets.target,
         targets.target_direction,
         case
-            when points.chart_type like 'laney%' then format(
-                'Laney chart: sigma_z = {:.2f} over {} baseline subgroups, above {:.2f}',
-                points.sigma_z, points.sigma_z_moving_ranges + 1, points.overdispersion_threshold)
+            when points.chart_type like 'laney%' then 'Laney chart: sigma_z = '
+                || {{ format_number('points.sigma_z', '.2f') }} || ' over '
+                || cast(points.sigma_z_moving_ranges + 1 as string) || ' baseline subgroups, above '
+                || {{ format_number('points.overdispersion_threshold', '.2f') }}
             when points.chart_type in ('p', 'u') and points.sigma_z is null
                 then 'plain chart: too few baseline subgroups to measure sigma_z'
-            when points.chart_type in ('p', 'u') then format(
-                'plain chart: sigma_z = {:.2f} over {} baseline subgroups, within {:.2f}',
-                points.sigma_z, points.sigma_z_moving_ranges + 1, points.overdispersion_threshold)
+            when points.chart_type in ('p', 'u') then 'plain chart: sigma_z = '
+                || {{ format_number('points.sigma_z', '.2f') }} || ' over '
+                || cast(points.sigma_z_moving_ranges + 1 as string) || ' baseline subgroups, within '
+                || {{ format_number('points.overdispersion_threshold', '.2f') }}
             else 'drawn as the metric registry declares it'
         end as chart_choice_reason,
-        case when points.chart_type like 'laney%' then format(
-            'The limits are wider than on a textbook chart because, at these volumes, ordinary'
-            || ' {}s already differ {:.1f} times more than chance alone explains; only moves'
-            || ' beyond that everyday variation are flagged.', points.grain, points.sigma_z)
+        case when points.chart_type like 'laney%' then
+            'The limits are wider than on a textbook chart because, at these volumes, ordinary '
+            || points.grain || 's already differ '
+            || {{ format_number('points.sigma_z', '.1f') }}
+            || ' times more than chance alone explains; only moves beyond that everyday'
+            || ' variation are flagged.'
         end as limits_explanation
     from points
     left join fired using (series_id, chart, subgroup_start)

@@ -12,11 +12,8 @@
     {%- do drawn.append((chart, chart, false)) %}
     {%- if chart in laney %}{% do drawn.append((chart, laney[chart], true)) %}{% endif %}
 {%- endfor %}
-with engine_input as (
-    select * from {{ ref('int_spc_engine_input') }}
-),
-
-overdispersion as (
+{{ config(post_hook="{{ spc_drop_revision_tables() }}") }}
+with overdispersion as (
     select * from {{ ref('int_spc_overdispersion') }}
 ),
 
@@ -25,18 +22,23 @@ subgroups as (
 ),
 
 {%- for configured, chart, is_laney in drawn %}
-input_{{ chart }} as (
+{%- set input_rows %}
     select {{ star_except(['chart'], 'engine_input') }}
-    from engine_input
-    left join overdispersion using (series_id, stage)
+    from {{ ref('int_spc_engine_input') }} as engine_input
+    left join {{ ref('int_spc_overdispersion') }} as overdispersion using (series_id, stage)
     where engine_input.chart = '{{ configured }}'
         and coalesce(overdispersion.is_laney, false) = {{ is_laney }}
+{%- endset %}
+input_{{ chart }} as ({{ input_rows }}
 ),
 
+{#- On Spark the Phase I passes run as statements of their own (spark__spc_revised_chart):
+    the input as a subquery, not a CTE of this model. #}
 points_{{ chart }} as (
     select '{{ chart }}' as chart_type, *
     from ({{ spc_revised_chart(
-        'input_' ~ chart, chart, 0 if chart in ('ewma', 'cusum') else passes,
+        '(' ~ input_rows ~ ')' if target.type == 'spark' else 'input_' ~ chart,
+        chart, 0 if chart in ('ewma', 'cusum') else passes,
         dispersion=ref('int_spc_overdispersion') if is_laney else none, summarised=true
     ) }})
 ),
@@ -78,11 +80,14 @@ final as (
         overdispersion.moving_ranges_count as sigma_z_moving_ranges,
         overdispersion.overdispersion_threshold,
         case
-            when all_points.value > all_points.ucl or all_points.value < all_points.lcl
-                then 'beyond'
+            when {{ spc_beyond_limits(
+                'all_points.value', 'all_points.lcl', 'all_points.ucl'
+            ) }} then 'beyond'
             when all_points.sigma is null or all_points.sigma = 0 then null
-            when abs(all_points.value - all_points.center) > 2 * all_points.sigma then 'A'
-            when abs(all_points.value - all_points.center) > all_points.sigma then 'B'
+            when abs(round((all_points.value - all_points.center) / all_points.sigma, 9)) > 2
+                then 'A'
+            when abs(round((all_points.value - all_points.center) / all_points.sigma, 9)) > 1
+                then 'B'
             else 'C'
         end as zone
     from all_points

@@ -34,15 +34,9 @@
                 ) as is_revised
             from {{ flags }} as flags
             left join (
-                select distinct series_id, stage, subgroup_order
-                from ({{ spc_chart(
-                    '(select ' ~ spc_with_revised_flag('source_rows', 'flags') ~ ' from '
-                    ~ source ~ ' as source_rows inner join ' ~ flags ~ ' as flags'
-                    ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
-                    chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
-                    summarised=summarised
-                ) }})
-                where in_baseline and {{ spc_beyond_limits() }}
+                {{ spc_leaving_baseline(
+                    source, flags, chart, nsigmas, sigma_method, dispersion, summarised
+                ) }}
             ) as beyond
                 on flags.series_id = beyond.series_id
                 and flags.stage = beyond.stage

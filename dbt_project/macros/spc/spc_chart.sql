@@ -68,15 +68,9 @@
             )
         from revisions
         left join (
-            select distinct series_id, stage, subgroup_order
-            from ({{ spc_chart(
-                '(select ' ~ spc_with_revised_flag('source_rows', 'flags') ~ ' from '
-                ~ source ~ ' as source_rows inner join revisions as flags'
-                ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
-                chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
-                summarised=summarised
-            ) }})
-            where in_baseline and {{ spc_beyond_limits() }}
+            {{ spc_leaving_baseline(
+                source, 'revisions', chart, nsigmas, sigma_method, dispersion, summarised
+            ) }}
         ) as beyond
             on revisions.series_id = beyond.series_id
             and revisions.stage = beyond.stage
@@ -97,6 +91,21 @@
 
     select * from ({{ spc_chart('revised', chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion, summarised=summarised) }})
     {%- endif -%}
+{% endmacro %}
+
+{#- One pass of the Phase I revision: the subgroups of `source` in the baseline of `flags`
+    (series_id, stage, subgroup_order, in_baseline, is_revised) that lie beyond the limits
+    of the chart of their stage, for the stages the pass before revised. -#}
+{% macro spc_leaving_baseline(source, flags, chart, nsigmas, sigma_method, dispersion, summarised) %}
+    select distinct series_id, stage, subgroup_order
+    from ({{ spc_chart(
+        '(select ' ~ spc_with_revised_flag('source_rows', 'flags') ~ ' from '
+        ~ source ~ ' as source_rows inner join ' ~ flags ~ ' as flags'
+        ~ ' using (series_id, stage, subgroup_order) where flags.is_revised)',
+        chart, nsigmas=nsigmas, sigma_method=sigma_method, dispersion=dispersion,
+        summarised=summarised
+    ) }})
+    where in_baseline and {{ spc_beyond_limits() }}
 {% endmacro %}
 
 {#- The chart parts that show a series' location (the others show its dispersion or memory):

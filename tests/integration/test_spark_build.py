@@ -148,26 +148,39 @@ def test_the_asset_fails_with_qm_sparks_message(tmp_path):
 def test_numbers_in_sentences_read_alike_on_both_engines():
     # format_number's two twins (macros/cross_db/text.sql) and the pages' Python formatting
     # on values that sit on a rounding tie in exact arithmetic: 91.45 summed in two orders,
-    # decimal forms just below (2.675) or on (0.125) a binary tie, and signs
+    # decimal forms just below (2.675) or on (0.125) a binary tie, signs; and null, which
+    # stays null (an interval of one evaluation has no bounds)
     from pyspark.sql import SparkSession
 
     source = (settings.DBT_PROJECT_DIR / "macros" / "cross_db" / "text.sql").read_text()
     macros = jinja2.Environment().from_string(source).module
     values = [91.44999999999999, 91.45000000000002, 2.675, 0.125, -0.125, -0.04, 6.25,
-              1234567.5, 2.5, -2.5, 59.95, 86.66666666666667, 0.0]  # fmt: skip
+              1234567.5, 2.5, -2.5, 59.95, 86.66666666666667, 0.0, None]  # fmt: skip
+    q_values = [0.125, 0.0625, 0.05, 0.049999, 0.0995, 1.0, 0.00012345, 1.5e-6, 0.0, None]
+    counts = [0, 7, 1234567, -42, None]
+
+    def python(value, spec):
+        # the pages' formatting: fixed-point from the value at 9 decimals
+        if spec == ",":
+            return format(int(value), ",")
+        return format(value if spec == ".2g" else round(value, 9), spec)
+
     spark = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
     spark = spark.getOrCreate()
     try:
         with duckdb.connect() as con:
-            for spec in (".1f", ".2f", "+.0f", ",.0f"):
-                for value in values:
-                    number = f"cast({value!r} as double)"
+            for spec in (".1f", ".2f", "+.0f", ",.0f", ".2g", ","):
+                # '.2g' words p- and q-values (0 to 1), ',' counts
+                for value in {".2g": q_values, ",": counts}.get(spec, values):
+                    kind = "bigint" if spec == "," else "double"
+                    number = f"cast({'null' if value is None else repr(value)} as {kind})"
                     [(duck,)] = con.execute(
                         f"select {macros.default__format_number(number, spec)}"
                     ).fetchall()
                     [(twin,)] = spark.sql(
                         f"select {macros.spark__format_number(number, spec)}"
                     ).collect()
-                    assert duck == twin == format(round(value, 9), spec), (spec, value)
+                    reference = None if value is None else python(value, spec)
+                    assert duck == twin == reference, (spec, value, duck, twin)
     finally:
         spark.stop()

@@ -112,35 +112,48 @@
     {%- endif -%}
 {%- endmacro %}
 {% macro spark__format_number(value, spec) -%}
-    {%- if spec == ',' -%}
+    {#- null stays null (format_string writes "null", cut to the precision: "n") -#}
+    case when {{ value }} is null then null else
+    {%- if spec == ',' %}
         format_string('%,d', cast({{ value }} as bigint))
-    {%- elif spec.endswith('f') -%}
-        {#- fmt keeps the sign of a negative number that rounds to zero ("-0") -#}
-        {%- set digits = spec.split('.')[1][:-1] -%}
-        {%- set fixed = 'round(' ~ value ~ ', 9)' -%}
-        {%- set exact -%}
-            (cast(floor({{ fixed }}) as decimal(18, 0))
-                + cast({{ fixed }} - floor({{ fixed }}) as decimal(38, 20)))
-        {%- endset -%}
+    {%- elif spec.endswith('f') %}
+        {#- fmt keeps the sign of a negative number that rounds to zero ("-0") #}
+        {%- set digits = spec.split('.')[1][:-1] %}
+        {%- set exact = spark__exact_decimal('round(' ~ value ~ ', 9)') %}
         case
-            when {{ fixed }} < 0 and bround({{ exact }}, {{ digits }}) = 0
+            when round({{ value }}, 9) < 0 and bround({{ exact }}, {{ digits }}) = 0
                 then '-' || format_string('%.{{ digits }}f', cast(0 as double))
             else format_string('%{{ spec }}', cast(bround({{ exact }}, {{ digits }}) as double))
         end
-    {%- elif spec == '.2g' -%}
-        {#- fmt's g: 2 significant digits, trailing zeros dropped, exponent from 1e-5 -#}
+    {%- elif spec == '.2g' %}
+        {#- fmt's g: 2 significant digits, trailing zeros dropped, exponent from 1e-5; the
+            decimals 1 − floor(log10 |x|) (0 to 5 below 100), each a literal for bround #}
         case
             when {{ value }} = 0 then '0'
             when abs({{ value }}) < 1e-4 then regexp_replace(
                 format_string('%.1e', {{ value }}), '\\.?0*e', 'e')
             else regexp_replace(regexp_replace(
-                format_string('%.' || greatest(0, 1 - floor(log10(abs({{ value }})))) || 'f',
-                    {{ value }}),
+                case greatest(0, 1 - floor(log10(abs({{ value }}))))
+                    {%- for digits in range(6) %}
+                    when {{ digits }} then format_string('%.{{ digits }}f',
+                        cast(bround({{ spark__exact_decimal(value) }}, {{ digits }}) as double))
+                    {%- endfor %}
+                end,
                 '(\\.[0-9]*?)0+$', '$1'), '\\.$', '')
         end
     {%- else -%}
         {{ exceptions.raise_compiler_error('format_number: no Spark twin for ' ~ spec) }}
-    {%- endif -%}
+    {%- endif %}
+    end
+{%- endmacro %}
+
+{#- A double's exact binary value as a DECIMAL (to 20 decimals): Spark casts a double to
+    DECIMAL through its shortest decimal form, which hides on which side of a decimal tie
+    the binary value lies (91.45 is 91.4500000000000028…); the fraction x − floor(x) is
+    exact and its own shortest form shows those digits. -#}
+{% macro spark__exact_decimal(value) -%}
+    (cast(floor({{ value }}) as decimal(18, 0))
+        + cast({{ value }} - floor({{ value }}) as decimal(38, 20)))
 {%- endmacro %}
 
 {#- A date or timestamp as text, by a strftime pattern of those used here. -#}

@@ -257,6 +257,9 @@ def summarise_events(run_id: str, success: bool, events: Iterable[dg.DagsterEven
     """A run's summary from its Dagster events: of an in-process run (`qm run`) or read back
     from the instance's event log (runs the sensor or the schedule launched)."""
     summary = RunSummary(run_id=run_id, success=success, published=False)
+    # A partitioned asset materialised over a range of days records one materialisation per
+    # day, each with the same metadata: its warnings and emptiness are said once.
+    described: set[dg.AssetKey] = set()
     for event in events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
@@ -277,7 +280,8 @@ def summarise_events(run_id: str, success: bool, events: Iterable[dg.DagsterEven
             materialization = event.event_specific_data.materialization
             if materialization.asset_key == dg.AssetKey("published_warehouse"):
                 summary.published = True
-            else:
+            elif materialization.asset_key not in described:
+                described.add(materialization.asset_key)
                 if _is_empty_export(materialization):
                     summary.empty_exports.append(materialization.asset_key.path[-1])
                 warnings = materialization.metadata.get(FILE_WARNINGS)

@@ -14,6 +14,7 @@ import pytest
 
 from orchestration.assets.ingest import ingest_assets
 from orchestration.partitions import DAILY_EXPORTS
+from orchestration.pipeline import summarise_events
 from orchestration.resources import WarehouseResource, build_database
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "scoring_landing" / "interactions"
@@ -101,6 +102,28 @@ def test_a_range_of_days_in_one_run_reads_each_day_and_marks_every_partition(war
     ]
     partitions = sorted(partition for partition, _ in materialized(result))
     assert partitions == [DAY1.isoformat(), DAY2.isoformat()]
+
+
+def test_a_range_of_days_names_each_bad_file_once(warehouse, tmp_path):
+    """One materialisation per day of the range, each with the same metadata: the run's
+    summary (the `qm run` lines, runs.jsonl, the Data health page) names a bad file once,
+    not once per day."""
+    landing = tmp_path / "landing" / "interactions"
+    (landing / f"interactions_{DAY2}_empty.csv").write_bytes(b"")
+    (landing / "export.tsv").write_text("interaction_id\tchannel\n")
+    result = ingest_interactions(
+        warehouse,
+        tags={
+            "dagster/asset_partition_range_start": DAY1.isoformat(),
+            "dagster/asset_partition_range_end": TODAY.isoformat(),
+        },
+    )
+    assert result.success and len(materialized(result)) == 4
+    summary = summarise_events(result.run_id, result.success, result.all_events)
+    assert [line.split(":")[0] for line in summary.file_warnings] == [
+        f"interactions/interactions_{DAY2}_empty.csv",
+        "interactions/export.tsv",
+    ]
 
 
 def test_only_the_daily_exports_are_partitioned():

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def spark_environment(folder: Path) -> dict[str, str]:
     return {
         "QM_SPARK_RAW": str(folder / "raw"),
         "QM_SPARK_WAREHOUSE": str(folder / "warehouse"),
+        # Spark's Python workers (turn sentiment's mapInArrow) run this interpreter, with
+        # its NumPy and Arrow, not whatever `python3` is first on PATH.
+        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }

@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import jinja2
+import pyarrow as pa
 import pytest
 
 from orchestration import settings
 from orchestration.assets.spark import spark_warehouse
 from orchestration.spark.compare import compare_builds
+from tests.integration.test_sentiment_reference import (
+    TOLERANCE,
+    VADER_DEMO_SENTENCES,
+    random_sentences,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -145,13 +152,25 @@ def test_the_asset_fails_with_qm_sparks_message(tmp_path):
     )
 
 
-def test_numbers_in_sentences_read_alike_on_both_engines():
+@pytest.fixture(scope="module")
+def local_spark():
+    """A local Spark session for the twins' own tests, its Python workers this interpreter
+    (as `qm spark` sets them)."""
+    from pyspark.sql import SparkSession
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYSPARK_PYTHON", sys.executable)
+        builder = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+        spark = builder.getOrCreate()
+        yield spark
+        spark.stop()
+
+
+def test_numbers_in_sentences_read_alike_on_both_engines(local_spark):
     # format_number's two twins (macros/cross_db/text.sql) and the pages' Python formatting
     # on values that sit on a rounding tie in exact arithmetic: 91.45 summed in two orders,
     # decimal forms just below (2.675) or on (0.125) a binary tie, signs; and null, which
     # stays null (an interval of one evaluation has no bounds)
-    from pyspark.sql import SparkSession
-
     source = (settings.DBT_PROJECT_DIR / "macros" / "cross_db" / "text.sql").read_text()
     macros = jinja2.Environment().from_string(source).module
     values = [91.44999999999999, 91.45000000000002, 2.675, 0.125, -0.125, -0.04, 6.25,
@@ -165,22 +184,58 @@ def test_numbers_in_sentences_read_alike_on_both_engines():
             return format(int(value), ",")
         return format(value if spec == ".2g" else round(value, 9), spec)
 
-    spark = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
-    spark = spark.getOrCreate()
-    try:
-        with duckdb.connect() as con:
-            for spec in (".1f", ".2f", "+.0f", ",.0f", ".2g", ","):
-                # '.2g' words p- and q-values (0 to 1), ',' counts
-                for value in {".2g": q_values, ",": counts}.get(spec, values):
-                    kind = "bigint" if spec == "," else "double"
-                    number = f"cast({'null' if value is None else repr(value)} as {kind})"
-                    [(duck,)] = con.execute(
-                        f"select {macros.default__format_number(number, spec)}"
-                    ).fetchall()
-                    [(twin,)] = spark.sql(
-                        f"select {macros.spark__format_number(number, spec)}"
-                    ).collect()
-                    reference = None if value is None else python(value, spec)
-                    assert duck == twin == reference, (spec, value, duck, twin)
-    finally:
-        spark.stop()
+    with duckdb.connect() as con:
+        for spec in (".1f", ".2f", "+.0f", ",.0f", ".2g", ","):
+            # '.2g' words p- and q-values (0 to 1), ',' counts
+            for value in {".2g": q_values, ",": counts}.get(spec, values):
+                kind = "bigint" if spec == "," else "double"
+                number = f"cast({'null' if value is None else repr(value)} as {kind})"
+                [(duck,)] = con.execute(
+                    f"select {macros.default__format_number(number, spec)}"
+                ).fetchall()
+                [(twin,)] = local_spark.sql(
+                    f"select {macros.spark__format_number(number, spec)}"
+                ).collect()
+                reference = None if value is None else python(value, spec)
+                assert duck == twin == reference, (spec, value, duck, twin)
+
+
+def test_turn_sentiment_is_scored_where_the_turns_are(published_warehouse, local_spark):
+    # On Spark the turn sentiment model does not bring the turns to the driver: each
+    # partition's turns are scored by the model's own batch function (mapInArrow), the same
+    # scores as on DuckDB's path and VADER's, for every turn or the changed contacts' only.
+    from vaderSentiment import vaderSentiment as vader
+
+    path = (settings.DBT_PROJECT_DIR / "models" / "intermediate" / "conversations"
+            / "int_turn_sentiment_changed.py")  # fmt: skip
+    model = {"__name__": "int_turn_sentiment_changed"}  # not importable: pickled by value
+    exec(compile(path.read_text(), str(path), "exec"), model)  # noqa: S102
+    with duckdb.connect(str(published_warehouse), read_only=True) as con:
+        vocabulary = model["Vocabulary"](*(
+            con.sql(f"select * from reference.{seed}").to_arrow_table()
+            for seed in ("vader_lexicon", "vader_boosters", "vader_negations",
+                         "vader_special_cases", "vader_emoji")
+        ))  # fmt: skip
+    texts = [*VADER_DEMO_SENTENCES, *random_sentences(300), None, ""]
+    rows = [(f"C{index % 40}", index, "customer", text) for index, text in enumerate(texts)]
+    columns = "interaction_id string, turn_index int, speaker string, turn_text string"
+    turns = local_spark.createDataFrame(rows, columns).repartition(3)
+    scored = model["spark_scored_turns"](turns, None, vocabulary)
+    assert "MapInArrow" in scored._jdf.queryExecution().executedPlan().toString()
+    assert scored.rdd.getNumPartitions() == 3
+    on_spark = {(row.interaction_id, row.turn_index): row for row in scored.collect()}
+    changed = local_spark.createDataFrame([("C1",), ("C7",)], "interaction_id string")
+    redone = model["spark_scored_turns"](turns, changed, vocabulary).collect()
+    names = ["interaction_id", "turn_index", "speaker", "turn_text"]
+    local_turns = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
+    [local] = model["scored_turns"](local_turns.to_batches(), vocabulary, threads=1)
+    analyzer = vader.SentimentIntensityAnalyzer()
+    assert len(on_spark) == len(rows) == local.num_rows
+    for row in local.to_pylist():
+        spark_row = on_spark[(row["interaction_id"], row["turn_index"])].asDict()
+        assert spark_row == row
+        text = texts[row["turn_index"]]
+        reference = 0.0 if text is None else analyzer.polarity_scores(text)["compound"]
+        assert abs(row["compound"] - reference) <= TOLERANCE, text
+    assert {row.interaction_id for row in redone} == {"C1", "C7"}
+    assert len(redone) == sum(row[0] in ("C1", "C7") for row in rows)

@@ -25,7 +25,9 @@ The steps follow vaderSentiment.py:
   _sift_sentiment_scores. Values are not rounded (VADER rounds to 4 and 3 decimals).
 
 An empty or null text scores 0 everywhere. Turns are read and scored in batches, so memory
-stays bounded whatever the number of turns.
+stays bounded whatever the number of turns. On Spark the turns stay distributed: each task
+scores the Arrow batches of its own partition (mapInArrow) with the same batch function, and
+nothing but the word lists reaches the driver.
 """
 
 import string
@@ -35,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.spark.frames import local_relation
+from orchestration.spark.frames import is_spark_frame, local_relation
 
 BATCH_TURNS = 500_000
 # Constants of vaderSentiment.py 3.3.2
@@ -493,6 +495,24 @@ def scored_turns(reader, vocabulary, threads=2):
     return output
 
 
+def spark_scored_turns(turns, changed, vocabulary):
+    """The same scores on Spark, where `turns` and `changed` are DataFrames: scored where the
+    turns are, partition by partition (mapInArrow), batches of up to BATCH_TURNS."""
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    turns = turns.select("interaction_id", "turn_index", "speaker", "turn_text")
+    if changed is not None:
+        turns = turns.join(changed.select("interaction_id"), "interaction_id", "left_semi")
+    output = OUTPUT_SCHEMA_FOR(to_arrow_schema(turns.schema))
+
+    def score_partition(batches):
+        for batch in _batches(batches):
+            if batch.num_rows:
+                yield _scored_batch(batch, vocabulary)
+
+    return turns.mapInArrow(score_partition, from_arrow_schema(output))
+
+
 def model(dbt, session):
     # The turns of the contacts this build redoes (int_changed_interactions; every turn on a
     # full build, where changed_since_load is -1); int_turn_sentiment, incremental, keeps
@@ -509,11 +529,13 @@ def model(dbt, session):
     )
     # The staged turns, not int_transcript_turns: the same turns (the ingest quarantines those
     # of unknown contacts), and sentiment then builds beside the match text, not after it.
-    turns = local_relation(dbt.ref("stg_transcripts")).project(
-        "interaction_id, turn_index, speaker, turn_text"
-    )
-    if incremental:
-        turns = turns.join(local_relation(dbt.ref("int_changed_interactions")), "interaction_id", how="semi")
+    transcripts = dbt.ref("stg_transcripts")
+    changed = dbt.ref("int_changed_interactions") if incremental else None
+    if is_spark_frame(transcripts):
+        return spark_scored_turns(transcripts, changed, vocabulary)
+    turns = transcripts.project("interaction_id, turn_index, speaker, turn_text")
+    if changed is not None:
+        turns = turns.join(changed, "interaction_id", how="semi")
     reader = turns.to_arrow_reader(BATCH_TURNS)
     try:
         batches = scored_turns(reader, vocabulary)

@@ -7,10 +7,9 @@ itself through DbtProject.prepare_if_dev): `@dbt_assets` reads the manifest on i
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration import automation, settings
-from orchestration.assets.dbt_project import dbt_project
+from orchestration.assets.dbt_project import DbtBuildCli, dbt_project
 from orchestration.assets.freshness import build_freshness_checks
 from orchestration.assets.ingest import ingest_assets
 from orchestration.assets.privacy import build_privacy_check
@@ -44,7 +43,7 @@ defs = dg.Definitions(
     schedules=automation.schedules,
     resources={
         "warehouse": WarehouseResource.from_settings(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.dbt_executable()),
+        "dbt": DbtBuildCli(project_dir=dbt_project, dbt_executable=settings.dbt_executable()),
     },
     # `console` as in any Dagster run; `qm_run` is what `qm run` shows and writes to its log.
     loggers={"console": dg.colored_console_logger, "qm_run": run_logger},

@@ -204,3 +204,16 @@ def test_the_spark_build_is_a_job_of_its_own_after_the_publish(defs):
     assert defs.resolve_job_def("build_on_spark").asset_layer.selected_asset_keys == {spark}
     publishing = defs.resolve_job_def("build_and_publish").asset_layer.selected_asset_keys
     assert dg.AssetKey("published_warehouse") in publishing and spark not in publishing
+
+
+def test_the_dbt_resource_knows_its_dbt_without_starting_one(defs):
+    # dagster-dbt ran `dbt --version` in a process of its own on every run; the project's
+    # resource answers from the dbt installed beside this interpreter, which the launcher
+    # becomes: the same version the real command prints.
+    resource = defs.resources["dbt"]
+    printed = subprocess.run(
+        [settings.real_dbt(), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    with mock.patch("dagster_dbt.core.resource.check_output", side_effect=AssertionError):
+        assert f"installed: {resource._cli_version}" in printed
+        assert resource._initialize_dbt_core_adapter([]) is None

@@ -76,7 +76,11 @@ final as (
         sessions.agent_id,
         sessions.coach_id,
         sessions.held_at,
-        coalesce(cardinality(sessions.evaluation_ids), 0) as listed_evaluations,
+        -- not coalesce(cardinality(…), 0): Spark's cardinality of a null list is -1
+        case
+            when sessions.evaluation_ids is null then 0
+            else cardinality(sessions.evaluation_ids)
+        end as listed_evaluations,
         ranked.evaluation_id as evidence_evaluation_id,
         ranked.submitted_at as evidence_submitted_at,
         coalesce(ranked.failed_coached_question, false) as is_evidence_failed,

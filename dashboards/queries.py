@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from orchestration import settings
+from orchestration.publish import read_published
 from orchestration.validation import data_docs_index
 
 
@@ -34,15 +35,17 @@ def warehouse_path() -> Path:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_query(sql: str, params: tuple, path: str, modified_ns: int) -> pd.DataFrame:
     del modified_ns  # part of the cache key only
-    try:
-        connection = duckdb.connect(path, read_only=True)
-    except duckdb.Error as error:  # opening, not querying: the file itself is the problem
+
+    def unreadable(error: duckdb.Error) -> WarehouseUnreadable:
+        # opening, not querying: the file itself is the problem
         reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        raise WarehouseUnreadable(
+        return WarehouseUnreadable(
             f"{path} is not a DuckDB warehouse ({reason}); rebuild it with `qm run`"
-        ) from error
-    with connection:
-        return connection.execute(sql, list(params)).df()
+        )
+
+    return read_published(
+        Path(path), lambda connection: connection.execute(sql, list(params)).df(), unreadable
+    )
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.charts import csv_bytes
+from orchestration.publish import read_published
 from tests.conftest import REPO_ROOT, PipelineRun
 from tests.faults import survived
 from tests.processes import command_line, descendants, is_running
@@ -41,11 +42,15 @@ def digest(path: Path) -> str:
 
 
 def published_counts(path: Path) -> tuple[int, int]:
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute(
+    """Read as the dashboards read (read_published: connected again when a publication
+    replaced the file during the connection)."""
+    return read_published(
+        path,
+        lambda connection: connection.execute(
             "select (select count(*) from raw.file_ledger),"
             " (select count(*) from marts.fct_interactions)"
-        ).fetchall()[0]
+        ).fetchall()[0],
+    )
 
 
 @pytest.fixture(scope="module")

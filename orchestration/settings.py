@@ -10,6 +10,7 @@ QM_LANDING          landing folder of the exports          (default <home>/data/
 QM_WAREHOUSE        the published DuckDB file, read-only   (default <home>/data/warehouse/qm.duckdb)
 QM_BUILD_WAREHOUSE  the file the pipeline writes into      (default <warehouse>.build.duckdb)
 QM_VALIDATION_DIR   GE results and Data Docs               (default <home>/data/validation)
+QM_DATA_DOCS_RUNS   runs each suite's Data Docs keep       (default 14)
 DAGSTER_HOME        Dagster's run history and dagster.yaml (default <home>/data/dagster_home)
 QM_SPARK_DIR        `qm spark`'s raw Parquet and Spark tables (default <home>/data/spark)
 
@@ -94,6 +95,14 @@ def pipeline_memory_limit() -> str:
 
 def validation_dir() -> Path:
     return _path_from_env("QM_VALIDATION_DIR", data_dir() / "validation")
+
+
+def data_docs_runs() -> int:
+    """How many runs' results of each suite GE's store and its Data Docs keep
+    (QM_DATA_DOCS_RUNS, at least 1). Every run's outcome stays in the warehouse
+    (`qm_meta.validation_results`); the docs are the recent view. Unbounded, each suite's
+    Data Docs index re-read every result ever stored, so validation grew by about 0.6 s a run."""
+    return max(int(os.environ.get("QM_DATA_DOCS_RUNS", "14")), 1)
 
 
 def dagster_home() -> Path:

@@ -184,8 +184,10 @@ def validate_table(
             actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
         )
     )
+    prune_results(docs_dir, suite_name, keep=settings.data_docs_runs() - 1)
+    docs_since = time.time() - 2  # (slack for a file system's coarse times)
     run = checkpoint.run(batch_parameters={"dataframe": frame})
-    localize_data_docs(data_docs_index(docs_dir).parent, data_docs_packages())
+    localize_data_docs(data_docs_index(docs_dir).parent, data_docs_packages(), docs_since)
     result = next(iter(run.run_results.values())).to_json_dict()
     failures = [_describe_failure(item) for item in result["results"] if not item["success"]]
     outcome = SuiteOutcome(
@@ -234,6 +236,23 @@ def record_outcome(
 
 def data_docs_index(docs_dir: Path) -> Path:
     return docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def prune_results(docs_dir: Path, suite_name: str, keep: int) -> None:
+    """Remove a suite's results from GE's store, and their Data Docs pages, except those of
+    its newest `keep` runs. (GE files a result under
+    `<suite>/<run name>/<run time>/`; run times sort as they happened.)"""
+    stored = docs_dir / "gx" / "uncommitted" / "validations" / suite_name
+    pages = data_docs_index(docs_dir).parent / "validations" / suite_name
+    runs = sorted(stored.glob("*/*"), key=lambda folder: folder.name)
+    old = runs[: max(len(runs) - keep, 0)]
+    for run in old:
+        shutil.rmtree(run)
+        shutil.rmtree(pages / run.relative_to(stored), ignore_errors=True)
+    for folder in {run.parent for run in old}:
+        for emptied in (folder, pages / folder.relative_to(stored)):
+            if emptied.is_dir() and not any(emptied.iterdir()):
+                emptied.rmdir()
 
 
 # What Data Docs load from the internet → where the same file lies in the npm packages of
@@ -288,10 +307,11 @@ def data_docs_packages() -> Path:
     return settings.REPO_ROOT / "vendor" / "data_docs" / "node_modules"
 
 
-def localize_data_docs(site_dir: Path, packages_dir: Path) -> int:
-    """Point every Data Docs page at local copies of the scripts, styles and fonts it loads
-    from CDNs (and at the logo it ships instead of the S3 one), so the docs render offline
-    and call nowhere. Returns the pages rewritten; without the npm packages, nothing."""
+def localize_data_docs(site_dir: Path, packages_dir: Path, since: float | None = None) -> int:
+    """Point every Data Docs page (with `since`, every page written since that time) at
+    local copies of the scripts, styles and fonts it loads from CDNs (and at the logo it
+    ships instead of the S3 one), so the docs render offline and call nowhere. Returns the
+    pages rewritten; without the npm packages, nothing."""
     if not packages_dir.is_dir():
         return 0
     vendor = site_dir / "static" / "vendor"
@@ -304,6 +324,8 @@ def localize_data_docs(site_dir: Path, packages_dir: Path) -> int:
             shutil.copyfile(source, target)
     rewritten = 0
     for page in site_dir.rglob("*.html"):
+        if since is not None and page.stat().st_mtime < since:
+            continue
         text = page.read_text(encoding="utf-8")
         to_site = os.path.relpath(site_dir, page.parent)
         localized = REMOTE_LOGO.sub(f"{to_site}/static/images/logo-long.png", text)

@@ -1,10 +1,12 @@
 """Which rows a Great Expectations suite reads: a raw suite that holds row by row reads the
 loads after its last success; a failure, a changed suite or an expectation over the whole
-table (row count, mean) makes it read every row. Real GE validations on a real DuckDB file."""
+table (row count, mean) makes it read every row. GE's store and Data Docs keep each suite's
+last runs, the warehouse every run. Real GE validations on a real DuckDB file."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -93,3 +95,32 @@ def test_a_suite_with_a_whole_table_expectation_reads_every_row(connection, tmp_
         )
         outcome = validate(connection, tmp_path, "raw_interactions")
         assert (outcome.rows_validated, outcome.rows_after_load) == (load, None)
+
+
+def test_data_docs_keep_each_suites_last_runs_and_the_warehouse_keeps_every_run(
+    connection, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("QM_DATA_DOCS_RUNS", "3")
+    docs = tmp_path / "validation"
+    stored = docs / "gx" / "uncommitted" / "validations" / "raw_transcripts"
+    site = validation.data_docs_index(docs).parent
+    runs: list[str] = []  # each validation's folder in GE's store, <run name>/<run time>
+    for load in range(1, 6):
+        before = {folder.relative_to(stored) for folder in stored.glob("*/*")}
+        land_turns(connection, load, ["agent"])
+        validate(connection, tmp_path)
+        [new] = {folder.relative_to(stored) for folder in stored.glob("*/*")} - before
+        runs.append(new.as_posix())
+    kept = set(runs[-3:])
+    assert {path.parent.relative_to(stored).as_posix() for path in stored.rglob("*.json")} == kept
+    pages = site / "validations" / "raw_transcripts"
+    assert {path.parent.relative_to(pages).as_posix() for path in pages.rglob("*.html")} == kept
+    index = validation.data_docs_index(docs).read_text(encoding="utf-8")
+    listed = set(re.findall(r"validations/raw_transcripts/([^/]+/[^/]+)/[^\"']+\.html", index))
+    assert listed == kept
+    # the pages written by the later runs were made to load nothing from a CDN either
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not [url for url in validation.DATA_DOCS_ASSETS if url in text], page
+    [(rows,)] = connection.execute("select count(*) from qm_meta.validation_results").fetchall()
+    assert rows == 5

@@ -102,7 +102,10 @@ def data_docs_runs() -> int:
     (QM_DATA_DOCS_RUNS, at least 1). Every run's outcome stays in the warehouse
     (`qm_meta.validation_results`); the docs are the recent view. Unbounded, each suite's
     Data Docs index re-read every result ever stored, so validation grew by about 0.6 s a run."""
-    return max(int(os.environ.get("QM_DATA_DOCS_RUNS", "14")), 1)
+    value = os.environ.get("QM_DATA_DOCS_RUNS", "14")
+    if not value.strip().isdigit():
+        raise ValueError(f"QM_DATA_DOCS_RUNS must be a whole number of runs, not {value!r}")
+    return max(int(value), 1)
 
 
 def dagster_home() -> Path:

@@ -240,8 +240,8 @@ def data_docs_index(docs_dir: Path) -> Path:
 
 def prune_results(docs_dir: Path, suite_name: str, keep: int) -> None:
     """Remove a suite's results from GE's store, and their Data Docs pages, except those of
-    its newest `keep` runs. (GE files a result under
-    `<suite>/<run name>/<run time>/`; run times sort as they happened.)"""
+    its newest `keep` runs. (GE files a result under `<suite>/<run name>/<run time>/`; run
+    times sort as they happened.)"""
     stored = docs_dir / "gx" / "uncommitted" / "validations" / suite_name
     pages = data_docs_index(docs_dir).parent / "validations" / suite_name
     runs = sorted(stored.glob("*/*"), key=lambda folder: folder.name)

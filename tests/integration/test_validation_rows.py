@@ -124,3 +124,13 @@ def test_data_docs_keep_each_suites_last_runs_and_the_warehouse_keeps_every_run(
         assert not [url for url in validation.DATA_DOCS_ASSETS if url in text], page
     [(rows,)] = connection.execute("select count(*) from qm_meta.validation_results").fetchall()
     assert rows == 5
+
+
+def test_the_runs_kept_come_from_the_environment_and_a_wrong_value_is_named(monkeypatch):
+    monkeypatch.delenv("QM_DATA_DOCS_RUNS", raising=False)
+    assert settings.data_docs_runs() == 14
+    monkeypatch.setenv("QM_DATA_DOCS_RUNS", "0")
+    assert settings.data_docs_runs() == 1  # the run that just validated stays
+    monkeypatch.setenv("QM_DATA_DOCS_RUNS", "two weeks")
+    with pytest.raises(ValueError, match="QM_DATA_DOCS_RUNS must be a whole number"):
+        settings.data_docs_runs()
